@@ -1,0 +1,49 @@
+# casetracker: `make run` serves the site, `make test` runs every test. Both set themselves up.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/casetracker
+export CASETRACKER_ENV ?= development
+
+.PHONY: setup run serve test test-sqlite test-postgres lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed
+	mkdir -p var
+
+## Serve the site with the seed cases on http://127.0.0.1:$(PORT) (SQLite under var/ unless DATABASE_URL).
+run: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py loadseeds
+	$(BIN)/python manage.py createdevadmin
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+## Lint, then the whole suite on SQLite and, where one answers, on PostgreSQL.
+test: lint
+	$(MAKE) --no-print-directory test-sqlite
+	@if [ -n "$$DATABASE_URL" ] || $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
+		$(MAKE) --no-print-directory test-postgres; \
+	else \
+		echo "PostgreSQL: none on 127.0.0.1:5432 and no DATABASE_URL; the suite ran on SQLite only."; \
+	fi
+
+test-sqlite: setup
+	@echo "== test suite on SQLite =="
+	env -u DATABASE_URL CASETRACKER_ENV=test $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: setup
+	@echo "== test suite on PostgreSQL =="
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} CASETRACKER_ENV=test $(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) var .pytest_cache
