@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 setup: $(VENV)/.installed
-	mkdir -p var
+	mkdir -p var/static
 
 ## Serve the site with the seed cases on http://127.0.0.1:$(PORT) (SQLite under var/ unless DATABASE_URL).
 run: setup

@@ -16,6 +16,7 @@ from functools import total_ordering
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -155,25 +156,27 @@ def overlapping(field_name: str, after=None, before=None) -> models.Q:
     return query
 
 
-class PartialDateFormField(forms.CharField):
+class PartialDateFormField(forms.Field):
+    """A text box that accepts "2016", "2016-10", "October 2016" or "6 October 2016"."""
+
+    widget = forms.TextInput(attrs={"placeholder": "2016-10-06", "size": 16, "maxlength": 40})
     default_error_messages = {"invalid": FORMAT_HELP}
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, max_length=None, empty_value=None, **kwargs):
         kwargs.setdefault("help_text", FORMAT_HELP)
-        kwargs.setdefault("max_length", 40)
         super().__init__(**kwargs)
-        self.widget.attrs.setdefault("placeholder", "2016-10-06")
-        self.widget.attrs.setdefault("size", 16)
 
     def prepare_value(self, value):
         return value.isoformat() if isinstance(value, PartialDate) else value
 
     def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
+        if isinstance(value, PartialDate):
+            return value
+        value = str(value).strip() if value is not None else ""
+        if not value:
             return None
         try:
-            return PartialDate.parse(value)
+            return PartialDate.parse(value[:40])
         except ValueError as error:
             raise ValidationError(f"{error} {FORMAT_HELP}", code="invalid") from None
 
@@ -187,6 +190,12 @@ class PartialDateField(models.CharField):
     def __init__(self, *args, **kwargs):
         kwargs["max_length"] = 10
         super().__init__(*args, **kwargs)
+        # CharField validates the length of a string; the value here is a PartialDate,
+        # whose ISO form is at most 10 characters by construction.
+        self.validators[:] = [
+            validator for validator in self.validators
+            if not isinstance(validator, MaxLengthValidator)
+        ]
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
@@ -215,4 +224,4 @@ class PartialDateField(models.CharField):
         return value.isoformat() if value is not None else None
 
     def formfield(self, **kwargs):
-        return super().formfield(**{"form_class": PartialDateFormField, "max_length": 40, **kwargs})
+        return super().formfield(**{"form_class": PartialDateFormField, **kwargs})
