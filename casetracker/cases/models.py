@@ -318,6 +318,11 @@ class Person(Curated):
         ordering = ["name"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        # Held on Person but checked for every curated record (see casetracker/cases/roles.py).
+        permissions = [
+            ("publish_record", _("Can publish, withdraw and return records to draft")),
+            ("view_restricted", _("Can see restricted records and fields")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(birth_year__isnull=True)
