@@ -21,3 +21,29 @@ def superuser(db):
 def staff_client(client, superuser):
     client.force_login(superuser)
     return client
+
+
+def _member_of(role: str, username: str):
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(username=username, is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def editor(db):
+    """Creates and edits drafts, submits them for review."""
+    return _member_of("editor", "editor")
+
+
+@pytest.fixture
+def reviewer(db):
+    """Publishes, withdraws and sees restricted data."""
+    return _member_of("reviewer", "reviewer")
+
+
+@pytest.fixture
+def viewer(db):
+    """Reads the admin, changes nothing."""
+    return _member_of("viewer", "viewer")

@@ -6,13 +6,16 @@ inside it (django-nested-admin), so a case is curated on one page.
 """
 
 import nested_admin
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import Substr
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.utils import bulk_update_with_history
 
+from casetracker.cases.forms import RestrictedFieldsMixin, VersionedFormMixin
 from casetracker.cases.models import (
     Affiliation,
     Alias,
@@ -24,13 +27,172 @@ from casetracker.cases.models import (
     Person,
     Proceeding,
     ProceedingCharge,
+    PublicationState,
     Relationship,
     Source,
 )
+from casetracker.cases.roles import PUBLISH, VIEW_RESTRICTED
 
 admin.site.site_header = _("casetracker")
 admin.site.site_title = _("casetracker staff")
 admin.site.index_title = _("Case record")
+
+
+# ---------------------------------------------------------------------------------------
+# Editorial rules: who may see restricted data, who may publish
+# ---------------------------------------------------------------------------------------
+
+EDITABLE_BY_EDITORS = {PublicationState.DRAFT, PublicationState.IN_REVIEW}
+
+
+def can_publish(request) -> bool:
+    return request.user.has_perm(f"cases.{PUBLISH}")
+
+
+def can_see_restricted(request) -> bool:
+    return request.user.has_perm(f"cases.{VIEW_RESTRICTED}")
+
+
+def is_curated(model) -> bool:
+    return hasattr(model, "publication_state")
+
+
+class EditorialMixin:
+    """Shared by the admins and inlines of curated records.
+
+    Without ``view_restricted``, restricted rows are not listed and restricted values are
+    write-only. Without ``publish_record``, the publication state can only be draft or in
+    review, and published or withdrawn records are read-only.
+    """
+
+    restricted_fields: dict = {}
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if can_see_restricted(request):
+            return queryset
+        if is_curated(queryset.model) or queryset.model is Alias:
+            queryset = queryset.filter(is_restricted=False)
+        if queryset.model is Citation:
+            queryset = queryset.filter(source__is_restricted=False)
+        return queryset
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "publication_state" and not can_publish(request):
+            kwargs["choices"] = [(state.value, state.label) for state in PublicationState
+                                 if state in EDITABLE_BY_EDITORS]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Source and not can_see_restricted(request):
+            kwargs["queryset"] = Source.objects.filter(is_restricted=False)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _locked(self, request, obj) -> bool:
+        """A published or withdrawn record (or one inside such a record) is a reviewer's."""
+        return (
+            obj is not None
+            and is_curated(type(obj))
+            and obj.publication_state not in EDITABLE_BY_EDITORS
+            and not can_publish(request)
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._locked(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._locked(request, obj)
+
+    def _mask(self, form_class, request):
+        form_class.restricted_fields = self.restricted_fields
+        form_class.mask_restricted = not can_see_restricted(request)
+        return form_class
+
+
+class EditorialInline(EditorialMixin):
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs["form"] = type(f"{self.model.__name__}InlineForm",
+                              (RestrictedFieldsMixin, self.form), {})
+        formset = super().get_formset(request, obj, **kwargs)
+        self._mask(formset.form, request)
+        return formset
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not self._locked(request, obj)
+
+
+class EditorialAdmin(EditorialMixin, SimpleHistoryAdmin):
+    """Admin for a curated record: publication workflow actions and confidentiality."""
+
+    actions = ["submit_for_review", "publish", "withdraw", "return_to_draft"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["form"] = type(f"{self.model.__name__}AdminForm",
+                              (RestrictedFieldsMixin, self.form), {})
+        return self._mask(super().get_form(request, obj, **kwargs), request)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not can_publish(request):
+            for name in ("publish", "withdraw", "return_to_draft"):
+                actions.pop(name, None)
+        if not self.has_change_permission(request):
+            actions.pop("submit_for_review", None)
+        return actions
+
+    def _move(self, request, queryset, target, allowed_from, verb):
+        """Move records to ``target``, recording one history entry each (no silent update)."""
+        records = [record for record in queryset if record.publication_state in allowed_from]
+        for record in records:
+            record.publication_state = target
+        bulk_update_with_history(records, self.model, ["publication_state"],
+                                 default_user=request.user,
+                                 default_change_reason=f"{verb} from the admin")
+        skipped = len(queryset) - len(records)
+        self.message_user(request, _("%(verb)s %(count)d record(s).")
+                          % {"verb": verb, "count": len(records)}, messages.SUCCESS)
+        if skipped:
+            self.message_user(request, _("%(count)d record(s) were not in a state that allows "
+                                         "this and were left alone.") % {"count": skipped},
+                              messages.WARNING)
+
+    @admin.action(description=_("Submit for review"), permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        self._move(request, queryset, PublicationState.IN_REVIEW, {PublicationState.DRAFT},
+                   _("Submitted for review"))
+
+    @admin.action(description=_("Publish"))
+    def publish(self, request, queryset):
+        self._move(request, queryset, PublicationState.PUBLISHED,
+                   {PublicationState.DRAFT, PublicationState.IN_REVIEW,
+                    PublicationState.WITHDRAWN}, _("Published"))
+
+    @admin.action(description=_("Withdraw from publication"))
+    def withdraw(self, request, queryset):
+        self._move(request, queryset, PublicationState.WITHDRAWN, {PublicationState.PUBLISHED},
+                   _("Withdrew"))
+
+    @admin.action(description=_("Return to draft"))
+    def return_to_draft(self, request, queryset):
+        self._move(request, queryset, PublicationState.DRAFT,
+                   {PublicationState.IN_REVIEW, PublicationState.WITHDRAWN},
+                   _("Returned to draft"))
+
+
+def restricted_place(record) -> bool:
+    return record.place_is_restricted
+
+
+def has_real_name(person) -> bool:
+    return bool(person.real_name)
+
+
+class PersonForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = ["name", "slug", "real_name", "is_pseudonym", "sex", "birth_year", "country",
+                  "occupation", "summary", "status", "involvement", "external_id",
+                  "publication_state", "is_restricted"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -134,7 +296,7 @@ class VerdictYearFilter(YearFilter):
 # ---------------------------------------------------------------------------------------
 
 
-class CitationInline(nested_admin.NestedTabularInline):
+class CitationInline(EditorialInline, nested_admin.NestedTabularInline):
     model = Citation
     fields = ["source", "passage"]
     autocomplete_fields = ["source"]
@@ -155,13 +317,13 @@ def citation_inline(fk: str):
     return type(f"{fk.title()}CitationInline", (CitationInline,), {"fk_name": fk})
 
 
-class AliasInline(nested_admin.NestedTabularInline):
+class AliasInline(EditorialInline, nested_admin.NestedTabularInline):
     model = Alias
     fields = ["name", "script", "language", "is_restricted"]
     extra = 0
 
 
-class AffiliationInline(nested_admin.NestedTabularInline):
+class AffiliationInline(EditorialInline, nested_admin.NestedTabularInline):
     model = Affiliation
     fields = ["organisation", "role", "start", "end", "publication_state", "is_restricted"]
     autocomplete_fields = ["organisation"]
@@ -169,7 +331,7 @@ class AffiliationInline(nested_admin.NestedTabularInline):
     extra = 0
 
 
-class RelationshipInline(nested_admin.NestedTabularInline):
+class RelationshipInline(EditorialInline, nested_admin.NestedTabularInline):
     model = Relationship
     fk_name = "person"
     fields = ["kind", "relative", "note", "publication_state", "is_restricted"]
@@ -180,7 +342,7 @@ class RelationshipInline(nested_admin.NestedTabularInline):
     verbose_name_plural = _("relatives and associates: this person is the … of …")
 
 
-class ReverseRelationshipInline(nested_admin.NestedTabularInline):
+class ReverseRelationshipInline(EditorialInline, nested_admin.NestedTabularInline):
     model = Relationship
     fk_name = "relative"
     fields = ["person", "kind", "note", "publication_state", "is_restricted"]
@@ -191,7 +353,8 @@ class ReverseRelationshipInline(nested_admin.NestedTabularInline):
     verbose_name_plural = _("relatives and associates: … is the … of this person")
 
 
-class EventInline(nested_admin.NestedStackedInline):
+class EventInline(EditorialInline, nested_admin.NestedStackedInline):
+    restricted_fields = {"place": restricted_place}
     model = Event
     fields = [("kind", "date", "verification"), ("place", "place_is_restricted", "country"),
               "perpetrator", "description", ("publication_state", "is_restricted")]
@@ -200,14 +363,14 @@ class EventInline(nested_admin.NestedStackedInline):
     extra = 0
 
 
-class ProceedingChargeInline(nested_admin.NestedTabularInline):
+class ProceedingChargeInline(EditorialInline, nested_admin.NestedTabularInline):
     model = ProceedingCharge
     fields = ["charge", "wording", "code_article"]
     autocomplete_fields = ["charge"]
     extra = 0
 
 
-class ProceedingInline(nested_admin.NestedStackedInline):
+class ProceedingInline(EditorialInline, nested_admin.NestedStackedInline):
     model = Proceeding
     fields = [("court", "verdict_date", "closed_trial"), ("outcome", "appeal", "verification"),
               ("term_months", "life"), ("fine", "confiscation"), "description",
@@ -217,7 +380,8 @@ class ProceedingInline(nested_admin.NestedStackedInline):
     extra = 0
 
 
-class DetentionInline(nested_admin.NestedStackedInline):
+class DetentionInline(EditorialInline, nested_admin.NestedStackedInline):
+    restricted_fields = {"place": restricted_place}
     model = Detention
     fields = [("start", "end", "verification"), ("place", "place_is_restricted"), "description",
               ("publication_state", "is_restricted")]
@@ -231,7 +395,9 @@ class DetentionInline(nested_admin.NestedStackedInline):
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin, nested_admin.NestedModelAdmin):
+class PersonAdmin(EditorialAdmin, nested_admin.NestedModelAdmin):
+    form = PersonForm
+    restricted_fields = {"real_name": has_real_name}
     list_display = ["name", "country", "status", "latest_event", "sources", "involvement",
                     "publication_state", "updated_at"]
     list_filter = ["country", "status", PersonEventKindFilter, PersonEventYearFilter,
@@ -246,7 +412,7 @@ class PersonAdmin(SimpleHistoryAdmin, nested_admin.NestedModelAdmin):
                            ("sex", "birth_year"), "occupation", "summary"]}),
         (_("Pseudonym"), {"fields": [("is_pseudonym", "real_name")], "classes": ["collapse"]}),
         (_("Publication"), {"fields": [("publication_state", "is_restricted"), "external_id",
-                                       ("created_at", "updated_at")]}),
+                                       ("created_at", "updated_at"), "seen_version"]}),
     ]
     inlines = [AliasInline, AffiliationInline, RelationshipInline, ReverseRelationshipInline,
                EventInline, ProceedingInline, DetentionInline]
@@ -272,7 +438,7 @@ class PersonAdmin(SimpleHistoryAdmin, nested_admin.NestedModelAdmin):
         return person.source_count
 
 
-class FactAdmin(SimpleHistoryAdmin, nested_admin.NestedModelAdmin):
+class FactAdmin(EditorialAdmin, nested_admin.NestedModelAdmin):
     list_select_related = ["person"]
     autocomplete_fields = ["person"]
     show_full_result_count = False
@@ -280,6 +446,21 @@ class FactAdmin(SimpleHistoryAdmin, nested_admin.NestedModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_citation_count()
+
+    def get_list_display(self, request):
+        columns = super().get_list_display(request)
+        if can_see_restricted(request):
+            return columns
+        return ["masked_place" if column == "place" else column for column in columns]
+
+    def get_search_fields(self, request):
+        # Searching a hidden place would reveal it through the results.
+        fields = super().get_search_fields(request)
+        return fields if can_see_restricted(request) else [f for f in fields if f != "place"]
+
+    @admin.display(description=_("place"))
+    def masked_place(self, fact):
+        return _("(restricted)") if fact.place_is_restricted else fact.place
 
     @admin.display(description=_("sources"), ordering="citation_count")
     def sources(self, fact):
@@ -298,6 +479,7 @@ class EventAdmin(FactAdmin):
     search_fields = ["person__name", "description", "place"]
     autocomplete_fields = ["person", "perpetrator"]
     inlines = [citation_inline("event")]
+    restricted_fields = {"place": restricted_place}
 
 
 @admin.register(Proceeding)
@@ -329,10 +511,11 @@ class DetentionAdmin(FactAdmin):
     list_filter = [FactSourcingFilter, "publication_state"]
     search_fields = ["person__name", "place", "description"]
     inlines = [citation_inline("detention")]
+    restricted_fields = {"place": restricted_place}
 
 
 @admin.register(Affiliation)
-class AffiliationAdmin(SimpleHistoryAdmin, nested_admin.NestedModelAdmin):
+class AffiliationAdmin(EditorialAdmin, nested_admin.NestedModelAdmin):
     list_display = ["person", "organisation", "role", "start", "end", "publication_state"]
     list_select_related = ["person", "organisation"]
     list_filter = ["organisation", "publication_state"]
@@ -343,7 +526,7 @@ class AffiliationAdmin(SimpleHistoryAdmin, nested_admin.NestedModelAdmin):
 
 
 @admin.register(Relationship)
-class RelationshipAdmin(SimpleHistoryAdmin, nested_admin.NestedModelAdmin):
+class RelationshipAdmin(EditorialAdmin, nested_admin.NestedModelAdmin):
     list_display = ["__str__", "kind", "publication_state"]
     list_select_related = ["person", "relative"]
     list_filter = ["kind", "publication_state"]
@@ -370,7 +553,7 @@ class ChargeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(EditorialAdmin):
     list_display = ["title", "publisher", "published", "language", "citations_count",
                     "publication_state", "is_restricted"]
     list_filter = ["publisher", "language", "publication_state", "is_restricted"]
@@ -387,7 +570,7 @@ class SourceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(SimpleHistoryAdmin):
+class CitationAdmin(EditorialMixin, SimpleHistoryAdmin):
     list_display = ["source", "short_passage", "cited_fact"]
     list_select_related = ["source", "event__person", "proceeding__person", "detention__person",
                            "affiliation__person", "relationship__person",
@@ -408,7 +591,7 @@ class CitationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Alias)
-class AliasAdmin(SimpleHistoryAdmin):
+class AliasAdmin(EditorialMixin, SimpleHistoryAdmin):
     list_display = ["name", "person", "script", "language", "is_restricted"]
     list_select_related = ["person"]
     list_filter = ["script", "language", "is_restricted"]

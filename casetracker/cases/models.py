@@ -344,6 +344,12 @@ class Person(Curated):
         self.name_key = name_key(self.name)
         if not self.slug:
             self.slug = unique_slug(Person, self.name)
+        if self.pk is not None:
+            # Moved on from the stored value, not the in-memory one: restoring an old
+            # version from the history must not bring back an old version number.
+            stored = Person.objects.filter(pk=self.pk).values_list("version", flat=True).first()
+            if stored is not None:
+                self.version = stored + 1
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

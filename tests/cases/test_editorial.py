@@ -1,0 +1,167 @@
+"""Editorial trust in the admin: workflow, confidentiality, history and conflict-safe edits."""
+
+import pytest
+from django.urls import reverse
+
+from casetracker.cases.models import Event, Person, PublicationState
+from tests.factories import EventFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "admin:cases_person_changelist"
+
+
+def change_url(person):
+    return reverse("admin:cases_person_change", args=[person.pk])
+
+
+def form_data(client, url, **changes):
+    """The change form's current values as a browser would post them, with ``changes``."""
+    response = client.get(url)
+    data = {}
+    for form in [response.context["adminform"].form] + [
+        inline.formset.management_form for inline in response.context["inline_admin_formsets"]
+    ]:
+        for name in form.fields:
+            value = form[name].value()
+            if value is None or value is False:
+                continue
+            data[form.add_prefix(name)] = value
+    data.update(changes)
+    return data
+
+
+def test_editor_can_only_choose_draft_or_in_review(client, editor):
+    client.force_login(editor)
+    person = PersonFactory(publication_state=PublicationState.DRAFT)
+    form = client.get(change_url(person)).context["adminform"].form
+    choices = [value for value, _label in form.fields["publication_state"].choices]
+    assert choices == ["draft", "in_review"]
+
+
+def test_editor_cannot_publish_by_posting_the_form(client, editor):
+    """Choosing "published" is refused for an editor, whatever the browser sends."""
+    client.force_login(editor)
+    person = PersonFactory(publication_state=PublicationState.DRAFT)
+    response = client.post(change_url(person),
+                           form_data(client, change_url(person), publication_state="published"))
+    assert response.status_code == 200
+    assert "publication_state" in response.context["adminform"].form.errors
+    person.refresh_from_db()
+    assert person.publication_state == PublicationState.DRAFT
+
+
+def test_published_record_is_read_only_for_editors(client, editor):
+    client.force_login(editor)
+    person = PersonFactory(publication_state=PublicationState.PUBLISHED)
+    response = client.post(change_url(person),
+                           form_data(client, change_url(person), name="Changed"))
+    assert response.status_code == 403
+    person.refresh_from_db()
+    assert person.name != "Changed"
+
+
+def test_workflow_actions_and_their_history(client, editor, reviewer):
+    """An editor submits a draft for review; a reviewer publishes it; history names both."""
+    person = PersonFactory(publication_state=PublicationState.DRAFT)
+    client.force_login(editor)
+    actions = client.get(reverse(CHANGELIST)).context["action_form"].fields["action"].choices
+    assert "publish" not in [name for name, _label in actions]
+    client.post(reverse(CHANGELIST), {"action": "submit_for_review", "_selected_action": person.pk})
+    person.refresh_from_db()
+    assert person.publication_state == PublicationState.IN_REVIEW
+
+    client.force_login(reviewer)
+    client.post(reverse(CHANGELIST), {"action": "publish", "_selected_action": person.pk})
+    person.refresh_from_db()
+    assert person.publication_state == PublicationState.PUBLISHED
+    latest, previous = person.history.all()[:2]
+    assert (latest.history_user, latest.publication_state) == (reviewer, "published")
+    assert (previous.history_user, previous.publication_state) == (editor, "in_review")
+
+
+def test_restricted_records_are_invisible_to_editors_and_viewers(client, editor, viewer,
+                                                                 reviewer):
+    hidden = PersonFactory(name="Hidden Witness", is_restricted=True)
+    for user, sees in [(editor, False), (viewer, False), (reviewer, True)]:
+        client.force_login(user)
+        listed = client.get(reverse(CHANGELIST)).context["cl"].result_list
+        assert (hidden in listed) is sees, user
+        assert client.get(change_url(hidden)).status_code == (200 if sees else 302), user
+
+
+def test_real_name_is_write_only_for_editors(client, editor, reviewer):
+    """An editor never sees a recorded real name, and saving the form keeps it."""
+    person = PersonFactory(name="Massud", is_pseudonym=True, real_name="Secret Realname",
+                           publication_state=PublicationState.DRAFT)
+    client.force_login(editor)
+    page = client.get(change_url(person)).content.decode()
+    assert "Secret Realname" not in page
+    assert "only reviewers can see it" in page
+    response = client.post(change_url(person),
+                           form_data(client, change_url(person), summary="Exiled in 2015."))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    person.refresh_from_db()
+    assert (person.real_name, person.summary) == ("Secret Realname", "Exiled in 2015.")
+    client.force_login(reviewer)
+    assert "Secret Realname" in client.get(change_url(person)).content.decode()
+
+
+def test_restricted_place_is_write_only_for_editors(client, editor):
+    event = EventFactory(place="Unnamed Town", place_is_restricted=True,
+                         publication_state=PublicationState.DRAFT,
+                         person=PersonFactory(publication_state=PublicationState.DRAFT))
+    client.force_login(editor)
+    page = client.get(reverse("admin:cases_event_change", args=[event.pk])).content.decode()
+    assert "Unnamed Town" not in page
+
+
+def test_concurrent_edits_do_not_overwrite_each_other(client, editor):
+    """Two staff open the same person; the second save is refused and both versions survive."""
+    person = PersonFactory(name="Original", publication_state=PublicationState.DRAFT)
+    client.force_login(editor)
+    first = form_data(client, change_url(person), summary="First editor's summary.")
+    second = form_data(client, change_url(person), summary="Second editor's summary.")
+    assert client.post(change_url(person), first).status_code == 302
+
+    response = client.post(change_url(person), second)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "saved this record after you opened it" in content
+    assert "Second editor&#x27;s summary." in content  # their version is still in the form
+    person.refresh_from_db()
+    assert person.summary == "First editor's summary."
+    assert person.version == 2
+
+
+def test_version_moves_on_with_every_save_even_after_a_restore():
+    person = PersonFactory()
+    person.summary = "Changed"
+    person.save()
+    old = person.history.earliest().instance
+    old.save()  # restoring the first version
+    person.refresh_from_db()
+    assert person.version == 3
+
+
+def test_admin_changes_are_recorded_with_user_and_diff(client, reviewer):
+    person = PersonFactory(summary="Before")
+    client.force_login(reviewer)
+    client.post(change_url(person), form_data(client, change_url(person), summary="After"))
+    latest, previous = person.history.all()[:2]
+    assert latest.history_user == reviewer
+    delta = latest.diff_against(previous)
+    assert [(c.field, c.old, c.new) for c in delta.changes if c.field == "summary"] == [
+        ("summary", "Before", "After")]
+    history_page = client.get(reverse("admin:cases_person_history", args=[person.pk]))
+    assert history_page.status_code == 200
+    assert "After" in history_page.content.decode()
+
+
+def test_viewer_cannot_change_anything(client, viewer):
+    person = PersonFactory(publication_state=PublicationState.DRAFT)
+    client.force_login(viewer)
+    assert client.get(change_url(person)).status_code == 200
+    response = client.post(change_url(person), {"name": "Changed"})
+    assert response.status_code == 403
+    assert not Event.objects.exists() and Person.objects.get().name != "Changed"
