@@ -8,14 +8,18 @@ inside it (django-nested-admin), so a case is curated on one page.
 import nested_admin
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import Substr
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
 from casetracker.cases.forms import RestrictedFieldsMixin, VersionedFormMixin
+from casetracker.cases.history import record_history
 from casetracker.cases.models import (
     Affiliation,
     Alias,
@@ -419,6 +423,25 @@ class PersonAdmin(EditorialAdmin, nested_admin.NestedModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_latest_event().with_source_count()
+
+    def get_urls(self):
+        return [
+            path("<path:object_id>/record-history/",
+                 self.admin_site.admin_view(self.record_history_view),
+                 name="cases_person_record_history"),
+            *super().get_urls(),
+        ]
+
+    def record_history_view(self, request, object_id):
+        person = self.get_object(request, object_id)
+        if person is None or not self.has_view_or_change_permission(request, person):
+            raise PermissionDenied
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
+                   "person": person,
+                   "entries": record_history(
+                       person, include_restricted=can_see_restricted(request)),
+                   "title": _("Whole record history: %(name)s") % {"name": person}}
+        return TemplateResponse(request, "admin/cases/person/record_history.html", context)
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term:

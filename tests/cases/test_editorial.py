@@ -165,3 +165,40 @@ def test_viewer_cannot_change_anything(client, viewer):
     response = client.post(change_url(person), {"name": "Changed"})
     assert response.status_code == 403
     assert not Event.objects.exists() and Person.objects.get().name != "Changed"
+
+
+def test_whole_record_history_lists_changes_to_every_part(client, reviewer,
+                                                          django_assert_max_num_queries):
+    """The person's record history shows changes to their facts and citations, with diffs."""
+    from casetracker.cases.history import record_history
+    from tests.factories import CitationFactory
+
+    person = PersonFactory(publication_state=PublicationState.DRAFT)
+    event = EventFactory(person=person, kind="arrest", date="2015-09")
+    CitationFactory(event=event, passage="arrested in September 2015")
+    event.date = "2015-09-16"
+    event.save()
+    with django_assert_max_num_queries(12):
+        entries = record_history(person, include_restricted=True)
+    kinds = [(entry.kind, entry.change_type) for entry in entries]
+    assert ("event", "changed") in kinds and ("citation", "created") in kinds
+    changed = next(e for e in entries if e.kind == "event" and e.change_type == "changed")
+    assert [(field, str(old), str(new)) for field, old, new in changed.changes] == [
+        ("date", "2015-09", "2015-09-16")]
+    client.force_login(reviewer)
+    page = client.get(reverse("admin:cases_person_record_history", args=[person.pk]))
+    assert page.status_code == 200
+    assert "2015-09-16" in page.content.decode()
+
+
+def test_record_history_hides_restricted_changes_from_editors(client, editor):
+    person = PersonFactory(publication_state=PublicationState.DRAFT, is_pseudonym=True,
+                           real_name="First Secret")
+    person.real_name = "Second Secret"
+    person.save()
+    EventFactory(person=person, is_restricted=True, description="hidden")
+    client.force_login(editor)
+    page = client.get(reverse("admin:cases_person_record_history", args=[person.pk]))
+    content = page.content.decode()
+    assert "Second Secret" not in content and "First Secret" not in content
+    assert "Arrest" not in content
