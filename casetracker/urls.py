@@ -1,6 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from casetracker.security import OptionalOTPAuthenticationForm
+
+# Staff who registered an authenticator app must give its code; others log in as usual.
+admin.site.login_form = OptionalOTPAuthenticationForm
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("_nested_admin/", include("nested_admin.urls")),
