@@ -4,8 +4,10 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import Count
 
 SEED_FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 SEED_CHANGE_REASON = "Loaded from the seed fixtures"
@@ -45,6 +47,33 @@ def record_initial_history(*, change_reason: str, user=None) -> int:
     return created
 
 
+class SeedError(ValueError):
+    """The seed fixtures hold a record that breaks a rule; the message names it."""
+
+
+def seed_check() -> None:
+    """Validate what ``loaddata`` wrote, since it bypasses ``full_clean()``.
+
+    Raises :class:`SeedError` naming the first invalid record, or the people that are
+    recorded twice under spellings that share a name key.
+    """
+    from casetracker.cases.models import Person
+
+    for model in history_models():
+        for record in model.objects.all():
+            try:
+                record.full_clean()
+            except ValidationError as error:
+                raise SeedError(f"{model._meta.label} pk={record.pk} ({record}): "
+                                f"{'; '.join(error.messages)}") from None
+    duplicates = (Person.objects.values("name_key").annotate(count=Count("pk"))
+                  .filter(count__gt=1).values_list("name_key", flat=True))
+    for key in duplicates:
+        names = ", ".join(f"{p.name} (pk={p.pk})" for p in Person.objects.filter(name_key=key))
+        raise SeedError(f"The same person is recorded twice: {names}. Keep one record and "
+                        "add the other spelling as an alias.")
+
+
 def seed_load(*, paths: list[Path] | None = None, dry_run: bool = False) -> dict[str, int]:
     """Load the seed fixtures (idempotently: fixed primary keys) in one transaction.
 
@@ -56,6 +85,7 @@ def seed_load(*, paths: list[Path] | None = None, dry_run: bool = False) -> dict
         raise FileNotFoundError(f"No seed fixtures (*.yaml) in {SEED_FIXTURES_DIR}.")
     with transaction.atomic():
         call_command("loaddata", *[str(path) for path in paths], verbosity=0)
+        seed_check()
         record_initial_history(change_reason=SEED_CHANGE_REASON)
         counts = {model._meta.verbose_name_plural: model.objects.count()
                   for model in history_models()}
