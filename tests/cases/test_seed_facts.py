@@ -122,13 +122,20 @@ def test_seeded_people_are_published_and_keyed(seeds):
 
 
 def test_every_fact_cites_a_source_and_corroboration_means_two_sources(seeds):
-    """Each fact has a citation; it is corroborated exactly when two or more sources are cited."""
+    """Each fact has a citation; a fact called corroborated cites two or more sources.
+
+    The converse does not hold: a second article may be cited for context without
+    confirming the fact (oDR gives the 13 leaders' terms as "two to 28 years", which does
+    not corroborate Modern Diplomacy's life sentences).
+    """
     for model in (Event, Proceeding, Detention):
         for fact in model.objects.all():
             cited = sources_cited(fact)
             assert cited, fact
-            expected = "corroborated" if len(cited) > 1 else "reported"
-            assert fact.verification == expected, fact
+            if len(cited) == 1:
+                assert fact.verification == "reported", fact
+            if fact.verification == "corroborated":
+                assert len(cited) > 1, fact
             assert fact.is_public
     for model in (Affiliation, Relationship):
         for fact in model.objects.all():
@@ -244,7 +251,10 @@ def test_muhiddin_kabiri_fled_in_march_2015_and_leads_the_irpt(seeds):
     assert iso(exile.date) == "2015-03"
     assert exile.verification == "corroborated" and len(sources_cited(exile)) == 3
     leader = kabiri.affiliations.get(organisation__abbreviation="IRPT")
-    assert leader.role == "party leader" and iso(leader.start) == "2000"
+    # oDR says he succeeded Nuri in 2000, Al Jazeera has Nuri presiding after 2000: the
+    # conflict is in the summaries, and the affiliation carries no date.
+    assert leader.role == "party leader" and leader.start is None
+    assert "2000" in kabiri.summary
 
 
 def test_kabiri_family_reprisals(seeds):
@@ -306,6 +316,10 @@ def test_nuriddin_makhamov_21_years_and_lawyer_of_yorov(seeds):
     """Makhamov, who defended Yorov, got 21 years (252 months) in October 2016."""
     trial = proceeding_of("Nuriddin Makhamov")
     assert trial.term_months == 252 and iso(trial.verdict_date) == "2016-10"
+    # oDR names "supporting extremist activity" as a charge in the two lawyers' cases
+    # without saying whose: it is in both descriptions, attached to neither as a charge.
+    assert "supporting extremist activity" not in charge_names(trial)
+    assert "supporting extremist activity" in trial.description
     link = Relationship.objects.get(person__name="Nuriddin Makhamov")
     assert (link.kind, link.relative.name) == ("lawyer", "Buzurgmehr Yorov")
     assert link.seen_from(link.relative)[0] == "lawyer"
@@ -411,11 +425,11 @@ def test_najot_editor_sentenced_to_16_years(seeds):
 
 
 def test_said_abdullo_nuri_and_umarali_kuvvatov(seeds):
-    """Nuri (three spellings) led the IRPT until 2000; Kuvvatov was shot in Istanbul in 2015."""
+    """Nuri (three spellings) led the IRPT; Kuvvatov was shot in Istanbul in 2015."""
     nuri = person("Said Abdullo Nuri")
     assert set(nuri.aliases.values_list("name", flat=True)) == {
         "Abdullo Nuri", "Said Abdullah Nuri"}
-    assert iso(nuri.affiliations.get().end) == "2000"
+    assert nuri.affiliations.get().role == "party leader"
     assert nuri.status == "deceased"
     killing = person("Umarali Kuvvatov").events.get(kind="killing")
     assert (iso(killing.date), killing.place, killing.country) == ("2015", "Istanbul", "TR")
