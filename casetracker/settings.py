@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "csp",
     "nested_admin",
     "casetracker.cases",
+    "casetracker.intake",
     "casetracker.names",
     "casetracker.api",
     "casetracker.public",
@@ -195,20 +196,62 @@ if env_bool("BEHIND_TLS_PROXY", default=False):
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# The API (casetracker.api). Reads are anonymous and throttled per IP address, token
+# requests per partner account; rates are "<number>/<second|minute|hour|day>".
+API_THROTTLE_ANON = env_str("API_THROTTLE_ANON", "120/min")
+API_THROTTLE_TOKEN = env_str("API_THROTTLE_TOKEN", "1200/min")
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["casetracker.api.authentication.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["casetracker.api.permissions.ReadOrTokenWrite"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "casetracker.api.renderers.OrjsonRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["casetracker.api.parsers.OrjsonParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "casetracker.api.negotiation.ContentNegotiation",
+    "DEFAULT_PAGINATION_CLASS": "casetracker.api.pagination.KeysetPagination",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "casetracker.api.throttling.AnonymousThrottle",
+        "casetracker.api.throttling.TokenThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"anon": API_THROTTLE_ANON, "token": API_THROTTLE_TOKEN},
+    # Behind N reverse proxies the client is the Nth address from the right of
+    # X-Forwarded-For; with 0, REMOTE_ADDR (a client cannot dodge its rate with a forged header).
+    "NUM_PROXIES": env_int("PROXY_COUNT", 0),
+    "EXCEPTION_HANDLER": "casetracker.api.exceptions.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "casetracker API",
-    "DESCRIPTION": "Documented cases of political persecution in Central Asia.",
+    "DESCRIPTION": (
+        "Documented cases of political persecution in Central Asia: people, the events, "
+        "trials and detentions they suffered, and the sources that report them.\n\n"
+        "Reading is public. Lists are paginated (follow `next`) or, with `?format=csv`, "
+        "exported whole as CSV. Responses carry `ETag` and `Last-Modified`: send them back "
+        "as `If-None-Match` / `If-Modified-Since` to get `304 Not Modified`. Dates are "
+        "ISO 8601 at the precision the sources give (`2015`, `2016-10`, `2016-10-06`).\n\n"
+        "Partners with a token allowed to write (`Authorization: Token <key>`) may submit "
+        "people, events, proceedings and sources, which staff review before publishing."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "EventKindEnum": "casetracker.cases.models.Event.Kind",
+        "OrganisationKindEnum": "casetracker.cases.models.Organisation.Kind",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "casetracker.api.schema.add_error_responses",
+        "casetracker.api.schema.document_anonymous_reads",
+    ],
 }
 
 LOGGING = {

@@ -7,6 +7,7 @@ from casetracker.security import OptionalOTPAuthenticationForm
 admin.site.login_form = OptionalOTPAuthenticationForm
 
 urlpatterns = [
+    path("admin/intake/", include("casetracker.intake.urls")),
     path("admin/", admin.site.urls),
     path("_nested_admin/", include("nested_admin.urls")),
     path("api/v1/", include("casetracker.api.urls")),

@@ -95,3 +95,139 @@ def seed_load(*, paths: list[Path] | None = None, dry_run: bool = False) -> dict
         if dry_run:
             transaction.set_rollback(True)
     return counts
+
+
+# ---------------------------------------------------------------------------------------
+# Duplicates: merging two records of the same person
+# ---------------------------------------------------------------------------------------
+
+
+def resolve_merged(person):
+    """The record that survives ``person``: itself, or the person it was merged into.
+
+    Follows chains (A merged into B, B later into C gives C). The public case page and the
+    API detail call it to redirect a merged-away slug or ID to the surviving record.
+    """
+    seen = set()
+    while person.merged_into_id is not None and person.pk not in seen:
+        seen.add(person.pk)
+        person = person.merged_into
+    return person
+
+
+# Fields copied from the duplicate when the kept record has no value for them.
+MERGE_FILLED_FIELDS = ["sex", "birth_year", "occupation", "summary", "status", "external_id"]
+MERGE_EMPTY = {"sex": "unknown", "status": "unknown"}
+
+
+def person_merge(*, keep, duplicate, user):
+    """Merge ``duplicate`` into ``keep``, keeping everything either record holds.
+
+    The duplicate's aliases, affiliations, relationships and facts (with their citations)
+    move to ``keep``; its name (and its real name, restricted) become aliases; empty fields
+    of ``keep`` are filled from it. The duplicate stays in the database, unpublished, with
+    ``merged_into`` set, so its old ID and URL can redirect and its history stays readable.
+    Every change is recorded in the history under ``user`` with the merge as the reason.
+    """
+    from django.core.exceptions import ValidationError
+    from simple_history.utils import bulk_update_with_history
+
+    from casetracker.cases.models import (
+        Affiliation,
+        Alias,
+        Citation,
+        Detention,
+        Event,
+        Person,
+        Proceeding,
+        PublicationState,
+        Relationship,
+    )
+
+    if keep.pk == duplicate.pk:
+        raise ValidationError("A person cannot be merged with themselves.")
+    reason = f"Merged {duplicate} (ID {duplicate.pk}) into {keep} (ID {keep.pk})"
+
+    def saved(instance):
+        instance._history_user = user
+        instance._change_reason = reason
+        instance.full_clean()
+        instance.save()
+
+    with transaction.atomic():
+        keep = Person.objects.select_for_update().get(pk=keep.pk)
+        duplicate = Person.objects.select_for_update().get(pk=duplicate.pk)
+        if keep.merged_into_id or duplicate.merged_into_id:
+            raise ValidationError("One of these people has already been merged into another "
+                                  "record: merge into the surviving record instead.")
+        keep_alias_names = set(keep.aliases.values_list("name", flat=True))
+
+        # The duplicate's spellings: its aliases move; its names become aliases.
+        for alias in duplicate.aliases.all():
+            if alias.name in keep_alias_names or alias.name == keep.name:
+                alias._history_user, alias._change_reason = user, reason
+                alias.delete()  # the same spelling is already on the kept record
+                continue
+            alias.person = keep
+            saved(alias)
+            keep_alias_names.add(alias.name)
+        for name, restricted in ((duplicate.name, duplicate.is_restricted),
+                                 (duplicate.real_name, True)):
+            if name and name != keep.name and name not in keep_alias_names:
+                saved(Alias(person=keep, name=name, is_restricted=restricted))
+                keep_alias_names.add(name)
+
+        # Facts keep their citations: these point at the fact, which only changes person.
+        for model in (Event, Proceeding, Detention, Affiliation):
+            facts = list(model.objects.filter(person=duplicate))
+            for fact in facts:
+                fact.person = keep
+                fact.full_clean()
+            bulk_update_with_history(facts, model, ["person"], default_user=user,
+                                     default_change_reason=reason)
+
+        # Relationships: repoint both ends; one between the two records cannot survive the
+        # merge (nobody is their own relative), and one the kept record already has gives
+        # its citations to that one.
+        for relationship in Relationship.objects.filter(person=duplicate) | \
+                Relationship.objects.filter(relative=duplicate):
+            person = keep if relationship.person_id == duplicate.pk else relationship.person
+            relative = keep if relationship.relative_id == duplicate.pk else \
+                relationship.relative
+            if person.pk == relative.pk:
+                continue  # stays on the duplicate, in its history, visible in the admin
+            twin = Relationship.objects.filter(person=person, relative=relative,
+                                               kind=relationship.kind).first()
+            if twin is not None:
+                citations = list(relationship.citations.all())
+                for citation in citations:
+                    citation.relationship = twin
+                    citation.full_clean()
+                bulk_update_with_history(citations, Citation, ["relationship"],
+                                         default_user=user, default_change_reason=reason)
+                relationship._history_user, relationship._change_reason = user, reason
+                relationship.delete()
+                continue
+            relationship.person, relationship.relative = person, relative
+            saved(relationship)
+
+        for earlier in Person.objects.filter(merged_into=duplicate):
+            earlier.merged_into = keep
+            saved(earlier)
+
+        external_id = duplicate.external_id
+        if duplicate.external_id and not keep.external_id:
+            duplicate.external_id = ""  # unique: it moves to the kept record
+        duplicate.merged_into = keep
+        if duplicate.publication_state in (PublicationState.PUBLISHED,
+                                           PublicationState.IN_REVIEW):
+            duplicate.publication_state = PublicationState.WITHDRAWN
+        saved(duplicate)
+
+        for name in MERGE_FILLED_FIELDS:
+            value = external_id if name == "external_id" else getattr(duplicate, name)
+            if getattr(keep, name) in (None, "", MERGE_EMPTY.get(name)) and value not in (
+                    None, "", MERGE_EMPTY.get(name)):
+                setattr(keep, name, value)
+        saved(keep)
+    return keep
