@@ -90,17 +90,22 @@ def record_history(person: Person, *, include_restricted: bool) -> list[HistoryE
     real name, a place) are left out, as they are everywhere else for that user.
 
     Parts deleted since are included: their ids come from the history tables, not the
-    live ones. The number of queries is fixed (one or two per model).
+    live ones; so are the histories of duplicates merged into ``person``. The number of
+    queries is fixed (one or two per model).
     """
-    histories = {Person: Person.history.filter(id=person.pk).select_related("history_user")}
+    # A merged-away duplicate's history is part of the surviving record's story.
+    merged = Person.objects.filter(merged_into=person).values_list("pk", flat=True)
+    person_ids = [person.pk, *merged]
+    histories = {Person: Person.history.filter(id__in=person_ids).select_related(
+        "history_user")}
     fact_ids = {}
     for model in PERSON_PARTS:
-        histories[model] = model.history.filter(person_id=person.pk).select_related(
+        histories[model] = model.history.filter(person_id__in=person_ids).select_related(
             "history_user", *RELATED.get(model, []))
         fact_ids[model] = {record.id for record in histories[model]}
     histories[Relationship] = (
-        Relationship.history.filter(person_id=person.pk)
-        | Relationship.history.filter(relative_id=person.pk)
+        Relationship.history.filter(person_id__in=person_ids)
+        | Relationship.history.filter(relative_id__in=person_ids)
     ).select_related("history_user", "person", "relative")
     fact_ids[Relationship] = {record.id for record in histories[Relationship]}
     histories[ProceedingCharge] = ProceedingCharge.history.filter(

@@ -202,3 +202,17 @@ def test_record_history_hides_restricted_changes_from_editors(client, editor):
     content = page.content.decode()
     assert "Second Secret" not in content and "First Secret" not in content
     assert "Arrest" not in content
+
+
+def test_record_history_includes_merged_duplicates():
+    """After a merge, the survivor's history also tells the duplicate's story."""
+    from casetracker.cases.history import record_history
+    from casetracker.cases.services import person_merge
+
+    keep = PersonFactory(name="Buzurgmehr Yorov")
+    duplicate = PersonFactory(name="Buzurgmekhr Yorov")
+    duplicate.summary = "Recorded separately from another article."
+    duplicate.save()
+    person_merge(keep=keep, duplicate=duplicate, user=None)
+    labels = {entry.label for entry in record_history(keep, include_restricted=True)}
+    assert "Buzurgmekhr Yorov" in labels
