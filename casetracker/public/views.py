@@ -1,18 +1,162 @@
-from django.shortcuts import get_object_or_404, render
+"""The public site: server-rendered pages showing only published, unrestricted records.
 
-from casetracker.cases.models import Organisation, Person
+Every view reads through ``published()`` querysets (see ``queries.py``) in a fixed number
+of queries, whatever the number of cases.
+"""
+
+import csv
+
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, ListView, TemplateView, View
+from django_filters.views import FilterMixin, FilterView
+
+from casetracker.cases.models import Event, Organisation, Person, Source
+from casetracker.names.search import did_you_mean
+from casetracker.public import queries, statistics
+from casetracker.public.filters import CaseFilter
+from casetracker.public.records import CaseRecord
 
 
-def home(request):
-    people = Person.objects.published().targets().with_latest_event()
-    return render(request, "public/home.html", {"people": people})
+class HomeView(TemplateView):
+    template_name = "public/home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            figures=queries.headline_figures(),
+            latest=queries.latest_cases(),
+            **kwargs,
+        )
 
 
-def case_detail(request, slug):
-    person = get_object_or_404(Person.objects.published().with_record(), slug=slug)
-    return render(request, "public/case_detail.html", {"person": person})
+class CaseListView(FilterView):
+    """Published targets, searched, filtered, sorted and paged by the query string."""
+
+    filterset_class = CaseFilter
+    template_name = "public/case_list.html"
+    context_object_name = "people"
+    paginate_by = 25
+    paginate_orphans = 3
+
+    def get_queryset(self):
+        return queries.case_list()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.filterset.form.cleaned_data.get("q") if self.filterset.is_valid() else ""
+        if query:
+            # Empty when the query matched a name as spelled; otherwise the near misses.
+            context["suggestions"] = did_you_mean(query, queries.public_targets())
+        return context
 
 
-def organisation_detail(request, slug):
-    organisation = get_object_or_404(Organisation, slug=slug)
-    return render(request, "public/organisation_detail.html", {"organisation": organisation})
+def csv_header() -> list[str]:
+    """The CSV's column names, in the reader's language."""
+    return [_("Name"), _("Current status"), _("Country"), _("Latest event"),
+            _("Date of latest event"), _("Case page")]
+
+
+def case_row(person: Person, request) -> list[str]:
+    """A case list row as CSV cells, column for column what the HTML table shows."""
+    latest = person.latest_event_kind
+    return [
+        person.name,
+        person.get_status_display(),
+        person.country.name,
+        Event.Kind(latest).label if latest else "",
+        person.latest_event_date.display() if person.latest_event_date else "",
+        request.build_absolute_uri(person.get_absolute_url()),
+    ]
+
+
+def csv_safe(cell: str) -> str:
+    """Keep a spreadsheet from running a cell as a formula (CSV injection)."""
+    return f"'{cell}" if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
+class CaseCSVView(FilterMixin, View):
+    """The case list as CSV: the same search, filters and order, every page of it."""
+
+    filterset_class = CaseFilter
+
+    def get_queryset(self):
+        return queries.case_list()
+
+    def get(self, request):
+        filterset = self.get_filterset(self.filterset_class)
+        if filterset.is_bound and not filterset.is_valid():
+            problems = "; ".join(
+                f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items()
+            )
+            return HttpResponseBadRequest(
+                _("The filters are not valid, so nothing was exported: %(problems)s")
+                % {"problems": problems},
+                content_type="text/plain; charset=utf-8",
+            )
+        day = timezone.localdate().isoformat()
+        response = HttpResponse(
+            content_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="cases-{day}.csv"'},
+        )
+        writer = csv.writer(response)
+        writer.writerow(csv_header())
+        for person in filterset.qs.iterator(chunk_size=500):
+            writer.writerow([csv_safe(cell) for cell in case_row(person, request)])
+        return response
+
+
+class CaseDetailView(DetailView):
+    template_name = "public/case_detail.html"
+    context_object_name = "person"
+
+    def get_queryset(self):
+        return Person.objects.published().with_record()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(record=CaseRecord(self.object), **kwargs)
+
+
+class OrganisationDetailView(DetailView):
+    template_name = "public/organisation_detail.html"
+    context_object_name = "organisation"
+    queryset = Organisation.objects.select_related("parent")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            members=queries.organisation_members(self.object), **kwargs
+        )
+
+
+class SourceListView(ListView):
+    """Every published source, newest first, with the published people it documents."""
+
+    template_name = "public/source_list.html"
+    context_object_name = "sources"
+    paginate_by = 50
+    queryset = Source.objects.published()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        documented = queries.people_by_source(context["sources"])
+        context["entries"] = [(source, documented.get(source.pk, []))
+                              for source in context["sources"]]
+        return context
+
+
+class StatisticsView(TemplateView):
+    template_name = "public/statistics.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            sentences=statistics.sentences_by_year_and_country(),
+            statuses=statistics.people_by_status(),
+            events=statistics.events_by_kind_and_year(),
+            organisations=statistics.prison_years_by_organisation(),
+            **kwargs,
+        )
+
+
+class RobotsView(TemplateView):
+    template_name = "public/robots.txt"
+    content_type = "text/plain; charset=utf-8"

@@ -1,0 +1,95 @@
+"""Every page runs the same number of queries for 5 people as for 50."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from casetracker.cases.models import Event, Organisation, Person
+from tests.factories import (
+    AffiliationFactory,
+    AliasFactory,
+    CitationFactory,
+    EventFactory,
+    OrganisationFactory,
+    PersonFactory,
+    RelationshipFactory,
+    SourceFactory,
+    cited_person,
+)
+
+# Queries per page, whatever the data size. The case list: the choices its filters offer
+# (countries, years, charges, organisations; a chosen charge or organisation is looked up once
+# more to validate it), the count and the page. The sitemap: a count and a page per section.
+PAGES = {
+    "/": 3,
+    "/cases/": 6,
+    "/cases/?country=TJ&status=imprisoned&event=arrest&charge=terrorism&organisation=party"
+    "&year=2015&sort=-latest&page=1": 8,
+    "/cases.csv?event=arrest&charge=terrorism&sort=name": 4,
+    "/cases.atom": 1,
+    "/sitemap.xml": 4,
+    "/statistics/": 5,
+    "/sources/": 4,
+    "/organisations/party/": 3,
+    "/robots.txt": 0,
+}
+
+
+# A name search (casetracker.names.search, with "Did you mean") adds a few queries of its own,
+# one or two more when it has to look for near misses; never more than this, at any size.
+SEARCHES = ["/cases/?q=Persn", "/cases/?q=Number&status=imprisoned", "/cases.csv?q=Persn"]
+SEARCH_QUERIES_AT_MOST = PAGES["/cases/"] + 6
+
+
+def populate(count: int):
+    """``count`` cited people in one party, each with an alias and a brother before them."""
+    party = Organisation.objects.filter(slug="party").first() or OrganisationFactory(slug="party")
+    previous = Person.objects.order_by("-pk").first()
+    for _index in range(count):
+        person = cited_person()
+        AliasFactory(person=person)
+        AffiliationFactory(person=person, organisation=party)
+        if previous is not None:
+            RelationshipFactory(person=person, kind="sibling", relative=previous)
+        previous = person
+
+
+def queries_for(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+def test_every_page_runs_a_fixed_number_of_queries(client, db):
+    filtered = next(url for url in PAGES if "charge=" in url and url.startswith("/cases/"))
+    populate(5)
+    few = {url: queries_for(client, url) for url in [*PAGES, *SEARCHES]}
+    assert client.get(filtered).context["paginator"].count == 5  # the filters do match
+    populate(45)
+    many = {url: queries_for(client, url) for url in [*PAGES, *SEARCHES]}
+    assert client.get(filtered).context["paginator"].count == 50
+    assert {url: few[url] for url in PAGES} == {url: many[url] for url in PAGES} == PAGES
+    for url in SEARCHES:
+        assert few[url] <= SEARCH_QUERIES_AT_MOST and many[url] <= SEARCH_QUERIES_AT_MOST, url
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_case_page_runs_a_fixed_number_of_queries(client, db, django_assert_num_queries, size):
+    """However long the record: the person, then one query per prefetched part (13 here).
+
+    Django skips the prefetch of an empty part's children (the citations of no affiliation),
+    so a case page never runs more than 15.
+    """
+    person = cited_person()
+    source = SourceFactory()
+    for index in range(size):
+        event = EventFactory(person=person, kind=Event.Kind.HARASSMENT, date=f"{2000 + index}")
+        CitationFactory(source=source, event=event)
+        relative = PersonFactory()
+        RelationshipFactory(person=relative, kind="sibling", relative=person)
+        AliasFactory(person=person)
+    with django_assert_num_queries(13):
+        response = client.get(person.get_absolute_url())
+    assert response.status_code == 200
+    assert response.content.decode().count('class="timeline__item') == size + 3
