@@ -115,6 +115,21 @@ def resolve_merged(person):
     return person
 
 
+def published_survivor(**lookup):
+    """The published record that a merged-away person (found by ``lookup``) now lives on.
+
+    None when no merged person matches, or when the survivor is not public: a redirect must
+    not reveal that an unpublished record exists.
+    """
+    from casetracker.cases.models import Person
+
+    duplicate = Person.objects.filter(merged_into__isnull=False, **lookup).first()
+    if duplicate is None:
+        return None
+    survivor = resolve_merged(duplicate)
+    return Person.objects.published().filter(pk=survivor.pk).first()
+
+
 # Fields copied from the duplicate when the kept record has no value for them.
 MERGE_FILLED_FIELDS = ["sex", "birth_year", "occupation", "summary", "status", "external_id"]
 MERGE_EMPTY = {"sex": "unknown", "status": "unknown"}

@@ -6,13 +6,15 @@ of queries, whatever the number of cases.
 
 import csv
 
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView, View
 from django_filters.views import FilterMixin, FilterView
 
 from casetracker.cases.models import Event, Organisation, Person, Source
+from casetracker.cases.services import published_survivor
 from casetracker.names.search import did_you_mean
 from casetracker.public import queries, statistics
 from casetracker.public.filters import CaseFilter
@@ -112,6 +114,16 @@ class CaseDetailView(DetailView):
 
     def get_queryset(self):
         return Person.objects.published().with_record()
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # A duplicate merged into another record keeps its old address working.
+            survivor = published_survivor(slug=kwargs["slug"])
+            if survivor is None:
+                raise
+            return redirect(survivor, permanent=True)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(record=CaseRecord(self.object), **kwargs)

@@ -135,3 +135,22 @@ def test_unpublished_person_is_not_found(client, family):
     family.rustam.publication_state = "draft"
     family.rustam.save()
     assert client.get(family.rustam.get_absolute_url()).status_code == status.HTTP_404_NOT_FOUND
+
+
+@pytest.mark.django_db
+def test_a_merged_away_case_redirects_to_the_surviving_record(client):
+    """A duplicate's old URL keeps working after a merge; an unpublished survivor stays hidden."""
+    from casetracker.cases.services import person_merge
+    from tests.factories import PersonFactory
+
+    keep = PersonFactory(name="Buzurgmehr Yorov")
+    duplicate = PersonFactory(name="Buzurgmekhr Yorov")
+    old_url = duplicate.get_absolute_url()
+    person_merge(keep=keep, duplicate=duplicate, user=None)
+    response = client.get(old_url)
+    assert response.status_code == 301
+    assert response["Location"] == keep.get_absolute_url()
+
+    keep.publication_state = "draft"
+    keep.save()
+    assert client.get(old_url).status_code == 404
