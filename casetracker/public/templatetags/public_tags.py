@@ -41,3 +41,10 @@ def nav_current(context, *url_names) -> str:
 def term(proceeding) -> str:
     """A proceeding's prison term for reading: "23 years", "life imprisonment"."""
     return sentence_term(proceeding)
+
+
+@register.filter
+def web_url(value) -> str:
+    """The URL when it is an http(s) address, else "" (a javascript: link must never render)."""
+    url = str(value or "").strip()
+    return url if url.lower().startswith(("http://", "https://")) else ""
