@@ -63,9 +63,14 @@ def test_searching_for_a_secret_name_finds_nobody(client, secrets, secret):
 
 
 def test_unpublished_people_have_no_page(client, secrets):
+    """Drafts and restricted people are 404; a merged-away one redirects to its public survivor."""
     for person in Person.objects.exclude(pk__in=Person.objects.published()):
         response = client.get(person.get_absolute_url())
-        assert response.status_code == status.HTTP_404_NOT_FOUND, person.name
+        if person.merged_into_id and person.merged_into.is_public:
+            assert response.status_code == status.HTTP_301_MOVED_PERMANENTLY, person.name
+            assert response["Location"] == person.merged_into.get_absolute_url()
+        else:
+            assert response.status_code == status.HTTP_404_NOT_FOUND, person.name
 
 
 def test_unpublished_facts_change_no_figure(client, family, secrets):
