@@ -1,0 +1,144 @@
+"""ETag and Last-Modified for API responses, from one aggregate query, before any rendering.
+
+What changed is read from the audit history (django-simple-history) rather than from
+``updated_at``: every save, deletion and publication-state change writes a history row with
+its ``history_date``, while ``updated_at`` misses deletions and the admin's bulk workflow
+actions. Each "latest change" below is an index-backed ``MAX(history_date)``.
+
+- A **list** response depends on which records match (their count) and on everything it
+  shows: the version is the count plus the latest change to the models it shows, anywhere
+  (a change elsewhere costs a client one needless download, never a stale one).
+- A **detail** response depends on one record: the version is the latest change to the
+  person and every part of their record, and to the shared reference data it names.
+
+The ETag hashes the version with the absolute URL (so the query string, the page and the
+host are part of it) and the media type (JSON, CSV and HTML differ).
+"""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
+
+from casetracker.cases.models import (
+    Affiliation,
+    Alias,
+    Charge,
+    Citation,
+    Detention,
+    Event,
+    Organisation,
+    Person,
+    Proceeding,
+    ProceedingCharge,
+    Relationship,
+    Source,
+)
+
+
+@dataclass(frozen=True)
+class Version:
+    count: int | None
+    changed: datetime | None
+
+    @property
+    def key(self) -> str:
+        changed = self.changed.isoformat() if self.changed else "-"
+        return f"{self.count}|{changed}"
+
+
+def latest_change(model, *conditions, **lookups):
+    """A subquery: the most recent ``history_date`` of ``model`` (matching the conditions)."""
+    history = model.history.model.objects.filter(*conditions, **lookups).order_by("-history_date")
+    return Subquery(history.values("history_date")[:1])
+
+
+def list_version(queryset, models) -> Version:
+    """Count the rows of ``queryset`` and find the latest change to ``models`` in one query."""
+    aggregates = {"count": Count("pk")}
+    for index, model in enumerate(models):
+        aggregates[f"changed_{index}"] = Max(latest_change(model))
+    result = queryset.order_by().aggregate(**aggregates)
+    count = result.pop("count")
+    return Version(count, _latest(result.values()))
+
+
+def person_version(pk) -> Version | None:
+    """The latest change to the public person ``pk``'s record; None if there is no such person.
+
+    Each part is its own small subquery on an indexed foreign key (an OR across them makes
+    PostgreSQL scan whole history tables).
+    """
+    person = OuterRef("pk")
+    # Inside a subquery's subquery, the person is one level further out.
+    outer_person = OuterRef(person)
+    facts = {
+        "event": Event.objects.filter(person=outer_person),
+        "proceeding": Proceeding.objects.filter(person=outer_person),
+        "detention": Detention.objects.filter(person=outer_person),
+        "affiliation": Affiliation.objects.filter(person=outer_person),
+        "relationship": Relationship.objects.filter(
+            Q(person=outer_person) | Q(relative=outer_person)),
+    }
+    changes = {
+        "person": latest_change(Person, id=person),
+        "aliases": latest_change(Alias, person_id=person),
+        "events": latest_change(Event, person_id=person),
+        "proceedings": latest_change(Proceeding, person_id=person),
+        "detentions": latest_change(Detention, person_id=person),
+        "affiliations": latest_change(Affiliation, person_id=person),
+        "relationships": latest_change(Relationship, person_id=person),
+        "relationships_to": latest_change(Relationship, relative_id=person),
+        "charges_brought": latest_change(ProceedingCharge, proceeding_id__in=facts["proceeding"]
+                                         .values("pk")),
+        # Relatives' names appear on the record.
+        "relatives": latest_change(Person, id__in=Relationship.objects.filter(
+            relative=outer_person).values("person_id")),
+        "relatives_of": latest_change(Person, id__in=Relationship.objects.filter(
+            person=outer_person).values("relative_id")),
+        # Sources, organisations and charges are shared: any change to them counts.
+        "sources": latest_change(Source),
+        "organisations": latest_change(Organisation),
+        "charges": latest_change(Charge),
+    }
+    for name, queryset in facts.items():
+        # Historical rows keep the id of the fact they cited: deleted citations count too.
+        changes[f"{name}_citations"] = latest_change(
+            Citation, **{f"{name}_id__in": queryset.values("pk")})
+    changes = {f"changed_{name}": subquery for name, subquery in changes.items()}
+    row = Person.objects.published().filter(pk=pk).annotate(**changes).values(*changes).first()
+    if row is None:
+        return None
+    return Version(None, _latest(row.values()))
+
+
+def _latest(values) -> datetime | None:
+    dates = [value for value in values if value is not None]
+    return max(dates) if dates else None
+
+
+def etag_for(request, version: Version) -> str:
+    media_type = getattr(request, "accepted_media_type", "") or ""
+    text = f"{request.build_absolute_uri()}|{media_type}|{version.key}"
+    return f'W/"{hashlib.sha256(text.encode()).hexdigest()[:32]}"'
+
+
+def not_modified(request, version: Version):
+    """A 304 (or 412) response if the client's copy is current, else None."""
+    etag = etag_for(request, version)
+    last_modified = int(version.changed.timestamp()) if version.changed else None
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if response is not None:
+        add_validators(response, request, version)
+    return response
+
+
+def add_validators(response, request, version: Version):
+    response["ETag"] = etag_for(request, version)
+    if version.changed:
+        response["Last-Modified"] = http_date(version.changed.timestamp())
+    patch_vary_headers(response, ["Accept"])
+    return response
