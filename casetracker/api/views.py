@@ -9,10 +9,16 @@ from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 from rest_framework.routers import APIRootView
 
 from casetracker.api import filters, services
@@ -34,6 +40,7 @@ from casetracker.cases.models import (
     Proceeding,
     Source,
 )
+from casetracker.cases.services import published_survivor
 
 MAX_ID = 2**63 - 1
 CSV_CHUNK_SIZE = 2000
@@ -241,7 +248,11 @@ WRITE_SCHEMA = {
     list=extend_schema(
         responses={(200, "application/json"): api.PersonListSerializer,
                    (200, "text/csv"): OpenApiTypes.STR}, **LIST_SCHEMA),
-    retrieve=extend_schema(responses=api.PersonDetailSerializer),
+    retrieve=extend_schema(responses={
+        200: api.PersonDetailSerializer,
+        301: OpenApiResponse(description="The person was merged into another record: "
+                                         "Location gives its URL."),
+    }),
     create=extend_schema(**WRITE_SCHEMA),
     update=extend_schema(**WRITE_SCHEMA),
     partial_update=extend_schema(**WRITE_SCHEMA),
@@ -286,6 +297,11 @@ class PersonViewSet(WritableViewSet):
         pk = self.valid_pk()
         version = person_version(pk)
         if version is None:
+            # A duplicate merged into another record keeps its old URL working.
+            if survivor := published_survivor(pk=pk):
+                location = reverse("api:person-detail", args=[survivor.pk], request=request)
+                return Response(status=status.HTTP_301_MOVED_PERMANENTLY,
+                                headers={"Location": location})
             raise exceptions.NotFound()
         if response := not_modified(request, version):
             return response

@@ -152,7 +152,9 @@ def overlapping(field_name: str, after=None, before=None) -> models.Q:
             | models.Q(**{field_name: iso[:4]})
         )
     if before is not None:
-        query &= models.Q(**{f"{field_name}__lte": before.isoformat()})
+        # "before 2016" takes in all of 2016: compare with its last day, since "2016-06-02"
+        # sorts after "2016" as text.
+        query &= models.Q(**{f"{field_name}__lte": before.last_day().isoformat()})
     return query
 
 

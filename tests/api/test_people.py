@@ -190,3 +190,18 @@ def test_an_event_of_a_person_who_is_not_public_is_not_listed(api):
     assert results(api.get("/api/v1/events/")) == []
     response = api.get(reverse("api:event-detail", args=[event.pk]))
     assert response.status_code == status.HTTP_404_NOT_FOUND
+
+
+@pytest.mark.django_db
+def test_a_merged_away_person_redirects_to_the_survivor(client):
+    """The API keeps a merged duplicate's ID working: 301 to the surviving record."""
+    from casetracker.cases.services import person_merge
+    from tests.factories import PersonFactory
+
+    keep = PersonFactory(name="Buzurgmehr Yorov")
+    duplicate = PersonFactory(name="Buzurgmekhr Yorov")
+    person_merge(keep=keep, duplicate=duplicate, user=None)
+    response = client.get(f"/api/v1/people/{duplicate.pk}/")
+    assert response.status_code == status.HTTP_301_MOVED_PERMANENTLY
+    assert response["Location"].endswith(f"/api/v1/people/{keep.pk}/")
+    assert client.get(response["Location"]).status_code == status.HTTP_200_OK

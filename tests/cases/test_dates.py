@@ -98,3 +98,11 @@ def test_overlapping_matches_a_month_that_contains_the_bound():
     assert found == {october, year}
     before = PartialDate.parse("2016-09-30")
     assert october not in set(Event.objects.filter(overlapping("date", before=before)))
+
+
+@pytest.mark.django_db
+def test_overlapping_with_a_partial_upper_bound_takes_in_the_whole_period():
+    """"Before 2016" includes 2 June 2016: the bound is the last day of the year."""
+    june = EventFactory(date="2016-06-02")
+    EventFactory(date="2017-01")
+    assert list(Event.objects.filter(overlapping("date", before=PartialDate(2016)))) == [june]
