@@ -40,14 +40,6 @@ from casetracker.cases.models import (
 SEARCH_MAX_LENGTH = 200
 
 
-def within(field_name, after, before) -> Q:
-    """:func:`overlapping`, with ``before`` taken to the end of its year or month: "2016"
-    as an upper bound includes 2016-06-02, whose text sorts after "2016"."""
-    if before is not None:
-        before = before.last_day()
-    return overlapping(field_name, after, before)
-
-
 # ---------------------------------------------------------------------------------------
 # Form fields and filters
 # ---------------------------------------------------------------------------------------
@@ -297,7 +289,7 @@ class PersonFilter(ApiFilterSet):
                                ("event_kind", "event_after", "event_before"))
         if kind or after or before:
             events = Event.objects.published().filter(
-                within("date", after, before), person=OuterRef("pk"),
+                overlapping("date", after, before), person=OuterRef("pk"),
             )
             if kind:
                 events = events.filter(kind=kind)
@@ -305,7 +297,7 @@ class PersonFilter(ApiFilterSet):
         after, before = data.get("sentenced_after"), data.get("sentenced_before")
         if after or before:
             sentences = Proceeding.objects.published().sentences().filter(
-                within("verdict_date", after, before), person=OuterRef("pk"),
+                overlapping("verdict_date", after, before), person=OuterRef("pk"),
             )
             queryset = queryset.filter(Exists(sentences))
         return queryset
@@ -332,7 +324,7 @@ class EventFilter(ApiFilterSet):
         queryset = super().filter_queryset(queryset)
         after, before = self.form.cleaned_data.get("after"), self.form.cleaned_data.get("before")
         if after or before:
-            queryset = queryset.filter(within("date", after, before))
+            queryset = queryset.filter(overlapping("date", after, before))
         return queryset
 
 
@@ -356,7 +348,7 @@ class SourceFilter(ApiFilterSet):
         data = self.form.cleaned_data
         after, before = data.get("published_after"), data.get("published_before")
         if after or before:
-            queryset = queryset.filter(within("published", after, before))
+            queryset = queryset.filter(overlapping("published", after, before))
         return queryset
 
 

@@ -140,9 +140,13 @@ def validate_not_future(value: PartialDate) -> None:
 def overlapping(field_name: str, after=None, before=None) -> models.Q:
     """A filter for partial dates that may fall between ``after`` and ``before`` (inclusive).
 
+    The bounds are PartialDates or ``datetime.date``s.
+
     "October 2016" overlaps 2016-10-15..2016-12-31 although its stored text, ``2016-10``,
     sorts before ``2016-10-15``; so the year and the month containing a bound also match.
     """
+    after, before = (PartialDate.from_date(bound) if isinstance(bound, datetime.date) else bound
+                     for bound in (after, before))
     query = models.Q()
     if after is not None:
         iso = after.isoformat()
