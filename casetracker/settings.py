@@ -196,6 +196,15 @@ if env_bool("BEHIND_TLS_PROXY", default=False):
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# A shared cache, so API throttle counters hold across worker processes: set REDIS_URL in
+# production (e.g. redis://127.0.0.1:6379/0); without it each process counts on its own.
+REDIS_URL = env_str("REDIS_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
 # The API (casetracker.api). Reads are anonymous and throttled per IP address, token
 # requests per partner account; rates are "<number>/<second|minute|hour|day>".
 API_THROTTLE_ANON = env_str("API_THROTTLE_ANON", "120/min")
