@@ -36,6 +36,8 @@ from casetracker.cases.models import (
     Source,
 )
 from casetracker.cases.roles import PUBLISH, VIEW_RESTRICTED
+from casetracker.names.changelist import RankedSearchChangeList
+from casetracker.names.forms import DuplicateWarningMixin
 
 admin.site.site_header = _("casetracker")
 admin.site.site_title = _("casetracker staff")
@@ -191,7 +193,7 @@ def has_real_name(person) -> bool:
     return bool(person.real_name)
 
 
-class PersonForm(VersionedFormMixin, forms.ModelForm):
+class PersonForm(DuplicateWarningMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Person
         fields = ["name", "slug", "real_name", "is_pseudonym", "sex", "birth_year", "country",
@@ -412,7 +414,8 @@ class PersonAdmin(EditorialAdmin, nested_admin.NestedModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": [("name", "slug"), ("country", "status", "involvement"),
+        (None, {"fields": [("name", "slug"), "not_a_duplicate",
+                           ("country", "status", "involvement"),
                            ("sex", "birth_year"), "occupation", "summary"]}),
         (_("Pseudonym"), {"fields": [("is_pseudonym", "real_name")], "classes": ["collapse"]}),
         (_("Publication"), {"fields": [("publication_state", "is_restricted"), "external_id",
@@ -447,6 +450,9 @@ class PersonAdmin(EditorialAdmin, nested_admin.NestedModelAdmin):
         if not search_term:
             return queryset, False
         return queryset.search(search_term), False
+
+    def get_changelist(self, request, **kwargs):
+        return RankedSearchChangeList
 
     @admin.display(description=_("latest event"), ordering="latest_event_date")
     def latest_event(self, person):

@@ -18,7 +18,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from casetracker.cases.dates import PartialDateField
-from casetracker.names.keys import name_key
+from casetracker.names.keys import assign_keys
 
 
 class PublicationState(models.TextChoices):
@@ -309,6 +309,7 @@ class Person(Curated):
         related_name="merged_duplicates", editable=False,
     )
     name_key = models.CharField(max_length=200, editable=False, db_index=True)
+    phonetic_key = models.CharField(max_length=200, editable=False, db_index=True, default="")
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = PersonQuerySet.as_manager()
@@ -341,7 +342,7 @@ class Person(Curated):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.name_key = name_key(self.name)
+        assign_keys(self)
         if not self.slug:
             self.slug = unique_slug(Person, self.name)
         if self.pk is not None:
@@ -395,6 +396,7 @@ class Alias(models.Model):
                     "the admin."),
     )
     name_key = models.CharField(max_length=200, editable=False, db_index=True)
+    phonetic_key = models.CharField(max_length=200, editable=False, db_index=True, default="")
 
     history = HistoricalRecords()
 
@@ -410,7 +412,7 @@ class Alias(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.name_key = name_key(self.name)
+        assign_keys(self)
         super().save(*args, **kwargs)
 
 

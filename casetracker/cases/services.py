@@ -9,6 +9,9 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count
 
+from casetracker.cases.models import Alias, Person
+from casetracker.names.keys import rebuild_keys
+
 SEED_FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 SEED_CHANGE_REASON = "Loaded from the seed fixtures"
 
@@ -88,6 +91,9 @@ def seed_load(*, paths: list[Path] | None = None, dry_run: bool = False) -> dict
         raise FileNotFoundError(f"No seed fixtures (*.yaml) in {SEED_FIXTURES_DIR}.")
     with transaction.atomic():
         call_command("loaddata", *[str(path) for path in paths], verbosity=0)
+        # loaddata saves raw, without save(): the search keys are computed here.
+        for model in (Person, Alias):
+            rebuild_keys(model.objects.all())
         seed_check()
         record_initial_history(change_reason=SEED_CHANGE_REASON)
         counts = {model._meta.verbose_name_plural: model.objects.count()
