@@ -807,6 +807,15 @@ class Source(Curated):
         ordering = [F("published").desc(nulls_last=True), "title"]
         verbose_name = _("source")
         verbose_name_plural = _("sources")
+        constraints = [
+            # A source is linked from public pages: a "javascript:" URL must never be stored.
+            models.CheckConstraint(
+                condition=Q(url="") | Q(url__istartswith="http://")
+                | Q(url__istartswith="https://"),
+                name="source_url_is_a_web_address",
+                violation_error_message=_("The URL must start with http:// or https://."),
+            ),
+        ]
 
     def __str__(self):
         when = f", {self.published}" if self.published else ""

@@ -38,7 +38,8 @@ def hostile_record(transactional_db):
     models.Alias.objects.create(person=person, name=planted(8))
     source = models.Source.objects.create(
         slug="hostile-source", title=planted(9), publisher=planted(10), author=planted(11),
-        published="2017-01", url="javascript:window.__xss=1", publication_state="published")
+        published="2017-01", url='https://news.example.org/"><script>window.__xss=1</script>',
+        publication_state="published")
     charge = models.Charge.objects.create(name=planted(12), slug="hostile-charge")
     event = models.Event.objects.create(
         person=person, kind="arrest", date="2016-10", place=planted(13),

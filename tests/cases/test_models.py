@@ -174,3 +174,18 @@ def test_sentences_are_convicted_proceedings():
     convicted = ProceedingFactory()
     ProceedingFactory(outcome=Proceeding.Outcome.PENDING, term_months=None)
     assert list(Proceeding.objects.sentences()) == [convicted]
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,x",
+                                 "//evil.example.org"])
+def test_a_source_url_must_be_a_web_address(url):
+    """A source is linked from public pages, so only http(s) URLs are stored, whatever writes."""
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SourceFactory(url=url)
+
+
+def test_web_url_filter_links_only_http_addresses():
+    from casetracker.public.templatetags.public_tags import web_url
+
+    assert web_url("https://rferl.org/a") == "https://rferl.org/a"
+    assert web_url("javascript:alert(1)") == ""
