@@ -9,6 +9,7 @@ import nested_admin
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import Substr
 from django.template.response import TemplateResponse
@@ -583,6 +584,8 @@ class ChargeAdmin(SimpleHistoryAdmin):
 
 @admin.register(Source)
 class SourceAdmin(EditorialAdmin):
+    # A URL typed without a scheme is taken as https (Django 6's default, chosen now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "publisher", "published", "language", "citations_count",
                     "publication_state", "is_restricted"]
     list_filter = ["publisher", "language", "publication_state", "is_restricted"]
