@@ -372,6 +372,7 @@ class EventInline(EditorialInline, nested_admin.NestedStackedInline):
 
 class ProceedingChargeInline(EditorialInline, nested_admin.NestedTabularInline):
     model = ProceedingCharge
+    verbose_name_plural = _("charges")
     fields = ["charge", "wording", "code_article"]
     autocomplete_fields = ["charge"]
     extra = 0

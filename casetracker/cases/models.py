@@ -9,7 +9,21 @@ The shape follows the HURIDOCS Events Standard Formats: a *Person* is the victim
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest, NullIf
+from django.db.models.lookups import Exact, GreaterThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -161,15 +175,35 @@ class PersonQuerySet(CuratedQuerySet):
         return search_people(self, query)
 
     def with_latest_event(self):
-        """Annotate ``latest_event_kind`` and ``latest_event_date`` from published events."""
-        latest = (
-            Event.objects.published()
-            .filter(person=OuterRef("pk"), date__isnull=False)
-            .order_by("-date", "-pk")
-        )
+        """Annotate ``latest_event_kind`` and ``latest_event_date``: the latest published fact.
+
+        A verdict counts as a "trial" and the start of a detention as a "detention", so a
+        sentenced lawyer whose only recorded fact is his trial still has a latest event.
+        Partial dates compare as their ISO text, which sorts chronologically.
+        """
+
+        def latest(model, date_field, column):
+            rows = (model.objects.published()
+                    .filter(person=OuterRef("pk"), **{f"{date_field}__isnull": False})
+                    .order_by(f"-{date_field}", "-pk"))
+            return Subquery(rows.values(column)[:1])
+
+        none = Value("")
+        event = Coalesce(latest(Event, "date", "date"), none)
+        trial = Coalesce(latest(Proceeding, "verdict_date", "verdict_date"), none)
+        detention = Coalesce(latest(Detention, "start", "start"), none)
         return self.annotate(
-            latest_event_kind=Subquery(latest.values("kind")[:1]),
-            latest_event_date=Subquery(latest.values("date")[:1]),
+            latest_event_date=NullIf(Greatest(event, trial, detention), none,
+                                     output_field=PartialDateField()),
+            latest_event_kind=Case(
+                When(Q(GreaterThanOrEqual(event, trial)) & Q(GreaterThanOrEqual(event, detention))
+                     & ~Q(Exact(event, none)), then=latest(Event, "date", "kind")),
+                When(Q(GreaterThanOrEqual(trial, detention)) & ~Q(Exact(trial, none)),
+                     then=Value(Event.Kind.TRIAL.value)),
+                When(~Q(Exact(detention, none)), then=Value(Event.Kind.DETENTION.value)),
+                default=None,
+                output_field=models.CharField(),
+            ),
         )
 
     def with_source_count(self):
@@ -737,7 +771,7 @@ class ProceedingCharge(models.Model):
     class Meta:
         ordering = ["charge__name"]
         verbose_name = _("charge in a proceeding")
-        verbose_name_plural = _("charges")
+        verbose_name_plural = _("charges in proceedings")
         constraints = [
             models.UniqueConstraint(fields=["proceeding", "charge"],
                                     name="proceeding_charge_unique"),

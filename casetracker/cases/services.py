@@ -83,7 +83,7 @@ def seed_check() -> None:
 def seed_load(*, paths: list[Path] | None = None, dry_run: bool = False) -> dict[str, int]:
     """Load the seed fixtures (idempotently: fixed primary keys) in one transaction.
 
-    Returns the number of rows per model after the load. With ``dry_run`` the load is
+    Returns the number of rows per model (class) after the load. With ``dry_run`` the load is
     validated against the database and rolled back.
     """
     paths = paths or seed_fixture_paths()
@@ -96,8 +96,7 @@ def seed_load(*, paths: list[Path] | None = None, dry_run: bool = False) -> dict
             rebuild_keys(model.objects.all())
         seed_check()
         record_initial_history(change_reason=SEED_CHANGE_REASON)
-        counts = {model._meta.verbose_name_plural: model.objects.count()
-                  for model in history_models()}
+        counts = {model: model.objects.count() for model in history_models()}
         if dry_run:
             transaction.set_rollback(True)
     return counts

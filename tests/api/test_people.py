@@ -44,12 +44,13 @@ def test_list_row(api):
     AliasFactory(person=person, name="Бузургмеҳр Ёров")
     EventFactory(person=person, kind="torture", date="2016-02")
     [row] = results(api.get("/api/v1/people/"))
+    # cited_person's verdict of 2016-06-02 is the latest fact: it shows as a trial.
     assert row["id"] == person.pk
     assert row["url"] == f"http://testserver/api/v1/people/{person.pk}/"
     assert row["name"] == "Buzurgmehr Yorov"
     assert row["aliases"] == ["Бузургмеҳр Ёров"]
     assert (row["country"], row["status"], row["involvement"]) == ("TJ", "imprisoned", "target")
-    assert row["latest_event"] == {"kind": "torture", "date": "2016-02"}
+    assert row["latest_event"] == {"kind": "trial", "date": "2016-06-02"}
 
 
 def test_latest_event_is_null_without_a_dated_event(api):

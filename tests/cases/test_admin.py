@@ -59,7 +59,7 @@ def test_person_page_holds_the_whole_record(staff_client, record):
 def test_changelist_shows_latest_event_and_source_count(staff_client, record):
     response = staff_client.get(reverse("admin:cases_person_changelist"))
     content = response.content.decode()
-    assert "Arrest, 2015-09" in content
+    assert "Trial, 2016-06-02" in content  # the verdict is the latest fact
     row = next(p for p in response.context["cl"].result_list if p.pk == record.pk)
     assert row.source_count == 1
 

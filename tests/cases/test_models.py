@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from casetracker.cases.models import (
     Citation,
@@ -189,3 +190,22 @@ def test_web_url_filter_links_only_http_addresses():
 
     assert web_url("https://rferl.org/a") == "https://rferl.org/a"
     assert web_url("javascript:alert(1)") == ""
+
+
+def test_latest_event_counts_verdicts_and_detentions():
+    """A person whose latest fact is a verdict or a detention has it as the latest event."""
+    sentenced = PersonFactory()
+    EventFactory(person=sentenced, kind="arrest", date="2015-09")
+    ProceedingFactory(person=sentenced, verdict_date="2016-10-06")
+    detained = PersonFactory()
+    DetentionFactory(person=detained, start="2017-07")
+    ProceedingFactory(person=detained, verdict_date="2017", publication_state="draft")
+    nothing = PersonFactory()
+    found = {p.pk: (p.latest_event_kind, p.latest_event_date and p.latest_event_date.isoformat())
+             for p in Person.objects.with_latest_event()}
+    assert found[sentenced.pk] == ("trial", "2016-10-06")
+    assert found[detained.pk] == ("detention", "2017-07")
+    assert found[nothing.pk] == (None, None)
+    ordered = list(Person.objects.with_latest_event().order_by(
+        F("latest_event_date").desc(nulls_last=True)).values_list("pk", flat=True))
+    assert ordered[:2] == [detained.pk, sentenced.pk]

@@ -76,10 +76,11 @@ def test_filter_choices_offer_only_what_published_cases_contain(client, family):
               "Zarina Karimova"]),
     ("-name", ["Zarina Karimova", "Umed Nazarov", "Rustam Nazarov", "Farrukh Nazarov",
                "Bakyt Ismailov"]),
-    # Latest events: Farrukh 2017-10, Bakyt 2017-03-01, Rustam 2016-10-06; the others have none.
-    ("-latest", ["Farrukh Nazarov", "Bakyt Ismailov", "Rustam Nazarov", "Umed Nazarov",
+    # Latest facts: Bakyt's verdict 2017-11, Farrukh 2017-10, Rustam 2016-10-06; the others
+    # have none.
+    ("-latest", ["Bakyt Ismailov", "Farrukh Nazarov", "Rustam Nazarov", "Umed Nazarov",
                  "Zarina Karimova"]),
-    ("latest", ["Rustam Nazarov", "Bakyt Ismailov", "Farrukh Nazarov", "Umed Nazarov",
+    ("latest", ["Rustam Nazarov", "Farrukh Nazarov", "Bakyt Ismailov", "Umed Nazarov",
                 "Zarina Karimova"]),
     ("country", ["Bakyt Ismailov", "Farrukh Nazarov", "Rustam Nazarov", "Umed Nazarov",
                  "Zarina Karimova"]),

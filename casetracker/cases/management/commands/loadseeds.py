@@ -22,6 +22,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"The seed fixtures did not load, nothing was written: {error}"
             ) from error
-        summary = ", ".join(f"{count} {name}" for name, count in counts.items() if count)
+        summary = ", ".join(f"{count} {model._meta.verbose_name_plural}"
+                            for model, count in counts.items() if count)
         verb = "Would load" if dry_run else "Loaded"
         self.stdout.write(self.style.SUCCESS(f"{verb}: {summary}."))
