@@ -8,10 +8,9 @@ from django.utils.encoding import force_str
 from django.utils.functional import Promise
 from rest_framework import renderers
 
+from casetracker.cases.exports import spreadsheet_cell
+
 CSV_SEPARATOR = "; "
-# A cell starting with one of these is a formula to a spreadsheet ("=HYPERLINK(...)"):
-# prefix it with an apostrophe, as OWASP advises for CSV meant to be opened in Excel.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _default(value):
@@ -39,19 +38,6 @@ class OrjsonRenderer(renderers.JSONRenderer):
         if self.get_indent(accepted_media_type, renderer_context):
             option |= orjson.OPT_INDENT_2
         return orjson.dumps(data, default=_default, option=option)
-
-
-def csv_cell(value) -> str:
-    if value is None:
-        return ""
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    text = str(value)
-    if text.startswith(FORMULA_TRIGGERS):
-        return "'" + text
-    return text
 
 
 class CsvRenderer(renderers.BaseRenderer):
@@ -90,7 +76,7 @@ def stream_csv(header: list[str], rows, *, bom: bool = False):
     buffer = io.StringIO()
     buffered = csv.writer(buffer)
     for count, row in enumerate(rows, start=1):
-        buffered.writerow([csv_cell(row.get(column)) for column in header])
+        buffered.writerow([spreadsheet_cell(row.get(column)) for column in header])
         if count % 500 == 0:  # a few hundred rows per chunk: fewer, larger writes
             yield buffer.getvalue().encode()
             buffer.seek(0)

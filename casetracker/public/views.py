@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView, View
 from django_filters.views import FilterMixin, FilterView
 
+from casetracker.cases.exports import spreadsheet_cell
 from casetracker.cases.models import Event, Organisation, Person, Source
 from casetracker.cases.services import published_survivor
 from casetracker.names.search import did_you_mean
@@ -72,11 +73,6 @@ def case_row(person: Person, request) -> list[str]:
     ]
 
 
-def csv_safe(cell: str) -> str:
-    """Keep a spreadsheet from running a cell as a formula (CSV injection)."""
-    return f"'{cell}" if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
-
-
 class CaseCSVView(FilterMixin, View):
     """The case list as CSV: the same search, filters and order, every page of it."""
 
@@ -104,7 +100,7 @@ class CaseCSVView(FilterMixin, View):
         writer = csv.writer(response)
         writer.writerow(csv_header())
         for person in filterset.qs.iterator(chunk_size=500):
-            writer.writerow([csv_safe(cell) for cell in case_row(person, request)])
+            writer.writerow([spreadsheet_cell(cell) for cell in case_row(person, request)])
         return response
 
 

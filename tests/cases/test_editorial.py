@@ -4,31 +4,12 @@ import pytest
 from django.urls import reverse
 
 from casetracker.cases.models import Event, Person, PublicationState
+from tests.adminforms import change_url, form_data
 from tests.factories import EventFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = "admin:cases_person_changelist"
-
-
-def change_url(person):
-    return reverse("admin:cases_person_change", args=[person.pk])
-
-
-def form_data(client, url, **changes):
-    """The change form's current values as a browser would post them, with ``changes``."""
-    response = client.get(url)
-    data = {}
-    for form in [response.context["adminform"].form] + [
-        inline.formset.management_form for inline in response.context["inline_admin_formsets"]
-    ]:
-        for name in form.fields:
-            value = form[name].value()
-            if value is None or value is False:
-                continue
-            data[form.add_prefix(name)] = value
-    data.update(changes)
-    return data
 
 
 def test_editor_can_only_choose_draft_or_in_review(client, editor):

@@ -4,31 +4,12 @@ import pytest
 from django.urls import reverse
 
 from casetracker.cases.models import Alias, Person
+from tests.adminforms import change_url, form_data
 from tests.factories import AliasFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
 ADD = "admin:cases_person_add"
-
-
-def change_url(person):
-    return reverse("admin:cases_person_change", args=[person.pk])
-
-
-def form_data(client, url, **changes):
-    """The form at ``url`` as a browser would post it, with ``changes``."""
-    response = client.get(url)
-    data = {}
-    for form in [response.context["adminform"].form] + [
-        inline.formset.management_form for inline in response.context["inline_admin_formsets"]
-    ]:
-        for name in form.fields:
-            value = form[name].value()
-            if value is None or value is False:
-                continue
-            data[form.add_prefix(name)] = value
-    data.update(changes)
-    return data
 
 
 def new_person(client, name, **changes):
