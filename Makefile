@@ -45,5 +45,19 @@ test-postgres: setup
 	@echo "== test suite on PostgreSQL =="
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} CASETRACKER_ENV=test $(BIN)/pytest $(PYTEST_ARGS)
 
+## Scale benchmark: builds 1k/10k/100k-people data sets (kept between runs), measures, load-tests
+## with gunicorn + wrk, writes bench/results/latest.{md,json}. Not a test. BENCH_ARGS=--help.
+bench: setup
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	@command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null 2>&1 || \
+		(apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq wrk >/dev/null 2>&1) || \
+		echo "wrk is missing and could not be installed (apt-get install wrk): the throughput run will say so."
+	@if $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
+		$(BIN)/python -m bench $(BENCH_ARGS); \
+	else \
+		echo "PostgreSQL: none on 127.0.0.1:5432; benchmarking SQLite only (start PostgreSQL for the full report)."; \
+		$(BIN)/python -m bench --pg '' $(BENCH_ARGS); \
+	fi
+
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -85,11 +85,11 @@ class SafeDateTimeField(filters.fields.IsoDateTimeField):
         if value is None:
             return None
         try:
-            value.astimezone(datetime.UTC)
+            # In UTC: PostgreSQL refuses offsets past ±15:59 ("-18:50"), which Python allows.
+            return value.astimezone(datetime.UTC)
         except OverflowError:
             raise ValidationError(_("%(value)s is out of range."), code="invalid",
                                   params={"value": value.isoformat()}) from None
-        return value
 
 
 @extend_schema_field(OpenApiTypes.DATETIME)
@@ -183,6 +183,14 @@ class KeysetOrderingFilter(filters.OrderingFilter):
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
+        # "?ordering=," names no field; a field named again only adds conditions to every
+        # cursor query (a thousand "name," made one that took minutes): keep its first mention.
+        first_mentions, named = [], set()
+        for param in value or []:
+            if param and param.lstrip("-") not in named:
+                named.add(param.lstrip("-"))
+                first_mentions.append(param)
+        value = first_mentions
         if not value:
             if qs.query.order_by:
                 return qs

@@ -34,6 +34,7 @@ WRITE_ERRORS = {
     "403": "The token may not write.",
     "404": "No such record among those you submitted.",
     "406": "The format asked for is not available.",
+    "413": "The body is larger than the server accepts.",
     "415": "Send JSON.",
     "429": "Too many requests: wait for the seconds in Retry-After.",
 }

@@ -59,9 +59,11 @@ def _save_draft(instance, fields: dict, *, user, exclude=()):
 
 
 def _lock(instance):
-    """Re-read ``instance`` FOR UPDATE so concurrent writes to one record queue up."""
+    """Re-read ``instance`` FOR UPDATE so concurrent writes to one record queue up, each
+    applied to the version the one before it saved (not to the copy read before waiting,
+    which would write back the old values of the fields it does not change)."""
     if instance.pk:
-        type(instance).objects.select_for_update().filter(pk=instance.pk).first()
+        instance.refresh_from_db(from_queryset=type(instance).objects.select_for_update())
 
 
 def _replace_citations(fact, citations, *, user, fact_field):

@@ -181,7 +181,8 @@ class PublicViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     def valid_pk(self) -> int:
         raw = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
-        if not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
+        # isdigit() alone accepts "¹" and "١", which int() refuses or reads as another id.
+        if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) <= MAX_ID:
             raise exceptions.NotFound(_("No record has the id “%(id)s”.") % {"id": raw[:40]})
         return int(raw)
 

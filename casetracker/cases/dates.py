@@ -63,7 +63,10 @@ class PartialDate:
         if self.month is not None and not 1 <= self.month <= 12:
             raise ValueError(f"{self.month} is not a month (1–12).")
         if self.day is not None:
-            datetime.date(self.year, self.month, self.day)  # raises ValueError for 30 February
+            days = calendar.monthrange(self.year, self.month)[1]
+            if not 1 <= self.day <= days:  # 30 February: say so, not "day is out of range"
+                raise ValueError(f"{self.year:04d}-{self.month:02d} has no day {self.day} "
+                                 f"(it has {days} days).")
 
     @classmethod
     def parse(cls, text: str) -> PartialDate:

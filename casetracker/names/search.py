@@ -66,6 +66,9 @@ WORD_SIMILARITY_THRESHOLD = settings.NAME_SEARCH_WORD_SIMILARITY
 # A vowel that differs, or is added or dropped, counts as half a letter.
 VOWEL_COST = 0.5
 DUPLICATES_SHOWN = 10
+# Each query word adds conditions to every tier: 5,000 words made a query whose planning
+# exhausted PostgreSQL's memory. No name is that long; a longer query matches no one.
+MAX_QUERY_WORDS = 12
 
 
 @dataclass(frozen=True)
@@ -306,7 +309,7 @@ def search_people(queryset, query: str):
     the fuzzy candidates costs up to two small queries now (see ``_fuzzy_scores``).
     """
     parsed = ParsedQuery.parse(query)
-    if not parsed.words:
+    if not parsed.words or len(parsed.words) > MAX_QUERY_WORDS:
         return _unranked(queryset).none()
     aliases = _aliases(include_restricted=False)
     people = queryset.model._default_manager.all()

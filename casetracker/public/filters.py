@@ -43,7 +43,7 @@ class CaseFilter(FilterSet):
     """Search, filters and sort order of the public case list."""
 
     q = CharFilter(
-        label=_("Name"), method="search_names",
+        label=_("Name"), method="search_names", max_length=200,  # as the API's search
         help_text=_("Any spelling, in Latin or Cyrillic script."),
     )
     country = ChoiceFilter(label=_("Country"), empty_label=_("All countries"))

@@ -45,6 +45,15 @@ class CaseListView(FilterView):
     def get_queryset(self):
         return queries.case_list()
 
+    def paginate_queryset(self, queryset, page_size):
+        """``?page=abc`` names no page: the first is shown. A page past the last is a 404."""
+        number = self.request.GET.get(self.page_kwarg, "")
+        if number == "last" or (number.isascii() and number.isdigit()):
+            return super().paginate_queryset(queryset, page_size)
+        paginator = self.get_paginator(queryset, page_size, orphans=self.get_paginate_orphans())
+        page = paginator.page(1)
+        return paginator, page, page.object_list, page.has_other_pages()
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         query = self.filterset.form.cleaned_data.get("q") if self.filterset.is_valid() else ""

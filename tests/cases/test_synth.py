@@ -152,6 +152,7 @@ def test_each_record_has_one_created_history_row(dataset):
     assert [(h.history_type, h.history_change_reason) for h in history] == [
         ("+", synth.CHANGE_REASON)
     ]
+    assert history[0].history_date == person.created_at  # entered then, not all at once
     assert Event.history.count() == Event.objects.count()
     assert Citation.history.count() == Citation.objects.count()
 
