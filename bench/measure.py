@@ -50,44 +50,57 @@ class Bench:
                 else response.content)
         return response, body
 
-    def time(self, action, *, min_reps=None, budget=None, max_reps=400):
-        """{median_ms, p95_ms, reps, cold_ms, queries} of ``action()``."""
+    def time(self, action, **options):
+        """{median_ms, p95_ms, reps, cold_ms, queries, sql} of ``action()``."""
+        return self.time_group({"app": action}, **options)["app"]
+
+    def time_group(self, actions: dict, *, min_reps=None, budget=None, max_reps=400):
+        """Time several actions *interleaved* (a, b, c, a, b, c, …) so that the load of a
+        shared machine falls on all of them alike and their ratios hold."""
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
-        start = time.perf_counter()
-        action()  # the first call: caches, connections, template compilation
-        cold = time.perf_counter() - start
+        cold = {}
+        for name, action in actions.items():
+            start = time.perf_counter()
+            action()  # the first call: caches, connections, template compilation
+            cold[name] = time.perf_counter() - start
         min_reps = min_reps or self.min_reps
-        if cold > 1.0:  # a slow page: fewer repetitions, or the run takes an hour
+        if max(cold.values()) > 1.0:  # a slow page: fewer repetitions, or it takes an hour
             min_reps = min(min_reps, 3)
         else:
             for _ in range(2):
-                action()
-        times = []
-        budget = budget or self.budget
+                for action in actions.values():
+                    action()
+        times = {name: [] for name in actions}
+        budget = (budget or self.budget) * len(actions)
         began = time.perf_counter()
-        while len(times) < max_reps and (len(times) < min_reps
-                                         or time.perf_counter() - began < budget):
-            start = time.perf_counter()
-            action()
-            times.append(time.perf_counter() - start)
-        # Count the queries of every distinct request (detail pages rotate over people whose
-        # records differ): the largest count is the one that must not grow.
-        captured = None
-        for _ in range(getattr(action, "distinct", 1)):
-            with CaptureQueriesContext(connection) as context:
+        reps = 0
+        while reps < max_reps and (reps < min_reps or time.perf_counter() - began < budget):
+            for name, action in actions.items():
+                start = time.perf_counter()
                 action()
-            if captured is None or len(context) > len(captured):
-                captured = context
-        return {
-            "median_ms": round(statistics.median(times) * 1000, 2),
-            "p95_ms": round(percentile(times, 0.95) * 1000, 2),
-            "reps": len(times),
-            "cold_ms": round(cold * 1000, 2),
-            "queries": len(captured),
-            "sql": [query["sql"] for query in captured.captured_queries],
-        }
+                times[name].append(time.perf_counter() - start)
+            reps += 1
+        out = {}
+        for name, action in actions.items():
+            # Count the queries of every distinct request (detail pages rotate over people
+            # whose records differ): the largest count is the one that must not grow.
+            captured = None
+            for _ in range(getattr(action, "distinct", 1)):
+                with CaptureQueriesContext(connection) as context:
+                    action()
+                if captured is None or len(context) > len(captured):
+                    captured = context
+            out[name] = {
+                "median_ms": round(statistics.median(times[name]) * 1000, 2),
+                "p95_ms": round(percentile(times[name], 0.95) * 1000, 2),
+                "reps": len(times[name]),
+                "cold_ms": round(cold[name] * 1000, 2),
+                "queries": len(captured),
+                "sql": [query["sql"] for query in captured.captured_queries],
+            }
+        return out
 
     def requests(self, paths, **headers):
         """An action requesting ``paths`` in turn; remembers the last body."""
@@ -177,39 +190,47 @@ def run_api_and_pages(bench: Bench, results: list, extras: dict):
     ids = [pk for pk, _ in people]
     slugs = [slug for _, slug in people]
 
-    def op(operation, paths, *, variant=None, stock=None, floor=None, headers=None, **kw):
+    def op(operation, paths, *, variant=None, headers=None, **kw):
+        """Measure ``paths``, and any baselines given as ``name=paths``, interleaved."""
+        baselines = {name: kw.pop(name) for name in ("stock", "floor", "nofilter")
+                     if kw.get(name)}
         row = {"operation": operation}
         if variant:
             row["variant"] = variant
+        action = bench.requests(paths, **(headers or {}))
+        actions = {"app": action}
         try:
-            action = bench.requests(paths, **(headers or {}))
-            row.update(bench.time(action, **kw))
-            body = action.state.get("body", b"")
-            row["bytes"] = len(body)
-            if body[:1] == b"{":
-                payload = json.loads(body)
-                if "count" in payload:
-                    row["count"] = payload["count"]
-            elif headers is None and b"," in body[:2000] and not body.lstrip().startswith(b"<"):
-                row["rows"] = body.count(b"\n") - 1
+            action()
         except NotAvailable as missing:
             row["not_available"] = f"{missing} answers 404"
             results.append(row)
             return row
-        for name, baseline in (("stock", stock), ("floor", floor)):
-            if baseline:
-                try:
-                    measured = bench.time(bench.requests(baseline), **kw)
-                except NotAvailable:
-                    continue
-                row[f"{name}_median_ms"] = measured["median_ms"]
-                row[f"{name}_p95_ms"] = measured["p95_ms"]
-                row[f"{name}_queries"] = measured["queries"]
+        for name, baseline_paths in baselines.items():
+            baseline = bench.requests(baseline_paths)
+            try:
+                baseline()
+            except NotAvailable:
+                continue
+            actions[name] = baseline
+        measured = bench.time_group(actions, **kw)
+        row.update(measured.pop("app"))
+        for name, figures in measured.items():
+            row[f"{name}_median_ms"] = figures["median_ms"]
+            row[f"{name}_p95_ms"] = figures["p95_ms"]
+            row[f"{name}_queries"] = figures["queries"]
+        body = action.state.get("body", b"")
+        row["bytes"] = len(body)
+        if body[:1] == b"{":
+            payload = json.loads(body)
+            if "count" in payload:
+                row["count"] = payload["count"]
+        elif headers is None and b"," in body[:2000] and not body.lstrip().startswith(b"<"):
+            row["rows"] = body.count(b"\n") - 1
         results.append(row)
         return row
 
-    list_row = op("api_people_list", ["/api/v1/people/"],
-                  stock=["/bench/stock/people/"], floor=["/bench/floor/people/"])
+    list_row = op("api_people_list", ["/api/v1/people/"], stock=["/bench/stock/people/"],
+                  floor=["/bench/floor/people/"], nofilter=["/bench/nofilter/people/"])
     query = "?country=TJ&status=imprisoned"
     op("api_people_list", [f"/api/v1/people/{query}"], variant="filter",
        stock=[f"/bench/stock/people/{query}"], floor=[f"/bench/floor/people/{query}"])
@@ -217,7 +238,6 @@ def run_api_and_pages(bench: Bench, results: list, extras: dict):
         last = max(1, -(-list_row["count"] // 50))
         op("api_people_list", [f"/api/v1/people/?page={last}"], variant="last_page",
            stock=[f"/bench/stock/people/?page={last}"])
-    op("api_people_list", ["/bench/nofilter/people/"], variant="without_django_filter")
     op("api_people_list", ["/api/v1/people/?format=api"], variant="browsable_api",
        min_reps=5)
     op("api_person_detail", [f"/api/v1/people/{pk}/" for pk in ids],
