@@ -489,6 +489,16 @@ class WritableRelatedField(serializers.PrimaryKeyRelatedField):
         return super().to_internal_value(data)
 
 
+class SlugLookupField(serializers.SlugRelatedField):
+    """A record named by its slug. A NUL byte names none: PostgreSQL refuses it in a query."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field,
+                      value=data.replace("\x00", "\\0"))
+        return super().to_internal_value(data)
+
+
 class CitationWriteSerializer(serializers.Serializer):
     source = WritableRelatedField(Source, help_text="The id of a published source, or of one "
                                                     "you submitted.")
@@ -525,7 +535,7 @@ class EventWriteSerializer(DraftSerializer):
     person = WritableRelatedField(Person)
     date = PartialDateField(allow_null=True, required=False)
     country = CountryField(required=False, allow_blank=True)
-    perpetrator = serializers.SlugRelatedField(
+    perpetrator = SlugLookupField(
         slug_field="slug", queryset=Organisation.objects.all(), allow_null=True, required=False,
         help_text="The slug of an organisation.",
     )
@@ -542,11 +552,11 @@ class EventWriteSerializer(DraftSerializer):
 class ProceedingWriteSerializer(DraftSerializer):
     person = WritableRelatedField(Person)
     verdict_date = PartialDateField(allow_null=True, required=False)
-    court = serializers.SlugRelatedField(
+    court = SlugLookupField(
         slug_field="slug", queryset=Organisation.objects.filter(kind=Organisation.Kind.COURT),
         allow_null=True, required=False, help_text="The slug of a court.",
     )
-    charges = serializers.SlugRelatedField(
+    charges = SlugLookupField(
         slug_field="slug", queryset=Charge.objects.all(), many=True, required=False,
         help_text="Charge slugs (see /api/v1/charges/); on update, replaces the charges.",
     )

@@ -18,9 +18,13 @@ PAYLOADS = [
 ]
 
 
-def planted(index: int) -> str:
-    """A readable word (to find the record) followed by every payload."""
-    return f"Xss{index} " + " ".join(PAYLOADS)
+def planted(index: int, limit: int = 200) -> str:
+    """A readable word (to find the record) followed by the payloads that fit in ``limit``."""
+    text = f"Xss{index}"
+    for payload in PAYLOADS:
+        if len(text) + 1 + len(payload) <= limit:
+            text += " " + payload
+    return text
 
 
 @pytest.fixture

@@ -199,6 +199,10 @@ HOSTILE_BODIES = [
     ("lone-surrogate", '{"name": "\\ud800", "title": "\\udfff"}', "Invalid JSON"),
     ("nul-in-text", json.dumps({"name": "a\x00b", "title": "a\x00b", "country": "TJ"}),
      "Invalid input"),
+    # Looked up in the database: PostgreSQL refuses the NUL in the query itself.
+    ("nul-in-a-slug", json.dumps({"court": "a\x00b", "perpetrator": "\x00",
+                                  "charges": ["fraud\x00"], "name": "\x00"}),
+     "Invalid input"),
     ("integer-past-2^64", '{"person": 18446744073709551616, "birth_year": 1e400}',
      "Invalid"),
     ("not-an-object", '"just a string"', "Invalid input"),

@@ -133,7 +133,7 @@ def test_accepted_proposals_become_cited_drafts(superuser):
         for citation in citations:
             assert citation.source == intake.source
             assert citation.passage in text
-    assert Event.history.get(pk=event.pk).history_user == superuser
+    assert event.history.first().history_user == superuser
     assert intake.proposals.pending().count() == 0
 
 
