@@ -64,7 +64,30 @@ def is_curated(model) -> bool:
     return hasattr(model, "publication_state")
 
 
-class EditorialMixin:
+MAX_SEARCH_LENGTH = 200
+MAX_SEARCH_WORDS = 12
+
+
+class BoundedSearchMixin:
+    """Refuses admin searches too long to be a name: Django builds one condition per word,
+    and thousands of words exhaust the database (a crafted link is enough)."""
+
+    def get_search_results(self, request, queryset, search_term):
+        if self.search_is_too_long(request, search_term):
+            return queryset.none(), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def search_is_too_long(self, request, search_term) -> bool:
+        if len(search_term) <= MAX_SEARCH_LENGTH and len(search_term.split()) <= MAX_SEARCH_WORDS:
+            return False
+        self.message_user(request, _("Search for at most %(words)d words and %(chars)d "
+                                     "characters.") % {"words": MAX_SEARCH_WORDS,
+                                                       "chars": MAX_SEARCH_LENGTH},
+                          messages.WARNING)
+        return True
+
+
+class EditorialMixin(BoundedSearchMixin):
     """Shared by the admins and inlines of curated records.
 
     Without ``view_restricted``, restricted rows are not listed and restricted values are
@@ -451,6 +474,8 @@ class PersonAdmin(EditorialAdmin, nested_admin.NestedModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         if not search_term:
             return queryset, False
+        if self.search_is_too_long(request, search_term):
+            return queryset.none(), False
         return queryset.search(search_term), False
 
     def get_changelist(self, request, **kwargs):
@@ -568,7 +593,7 @@ class RelationshipAdmin(EditorialAdmin, nested_admin.NestedModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(BoundedSearchMixin, SimpleHistoryAdmin):
     list_display = ["name", "abbreviation", "kind", "country"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "abbreviation", "other_names"]
@@ -577,7 +602,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Charge)
-class ChargeAdmin(SimpleHistoryAdmin):
+class ChargeAdmin(BoundedSearchMixin, SimpleHistoryAdmin):
     list_display = ["name", "description"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}

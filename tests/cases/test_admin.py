@@ -108,3 +108,14 @@ def test_admin_requires_staff(client, record):
     response = client.get(reverse("admin:cases_person_changelist"))
     assert response.status_code == 302
     assert Person.objects.count() >= 1
+
+
+@pytest.mark.parametrize("model", ["person", "event", "source", "organisation", "charge"])
+def test_an_overlong_admin_search_is_refused_not_run(staff_client, record, model):
+    """Thousands of words in a search box (or a crafted link) answer with a message, not a
+    query with one condition per word."""
+    url = reverse(f"admin:cases_{model}_changelist")
+    response = staff_client.get(url, {"q": "a " * 5000})
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == []
+    assert "at most 12 words" in response.content.decode()
