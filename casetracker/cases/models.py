@@ -6,9 +6,6 @@ The shape follows the HURIDOCS Events Standard Formats: a *Person* is the victim
 *Sources* with the passage that supports it.
 """
 
-from functools import reduce
-from operator import or_
-
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -16,7 +13,6 @@ from django.db.models import (
     Case,
     Count,
     F,
-    Func,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -25,6 +21,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest, NullIf
 from django.db.models.lookups import Exact, GreaterThanOrEqual
 from django.urls import reverse
@@ -210,20 +207,22 @@ class PersonQuerySet(CuratedQuerySet):
         )
 
     def with_source_count(self):
-        """Annotate ``source_count``: how many distinct sources the person's facts cite."""
-        # One IN (…) per kind of fact, so each uses the citation's indexed foreign key; the
-        # same test written across joins (event__person=…) scans every citation per row.
-        person = OuterRef(OuterRef("pk"))
-        facts = {"event": Event, "proceeding": Proceeding, "detention": Detention,
-                 "affiliation": Affiliation, "relationship": Relationship}
-        cited = Citation.objects.filter(reduce(or_, (
-            Q(**{f"{name}__in": model.objects.filter(person=person).values("pk")})
-            for name, model in facts.items()
-        ))).order_by()
-        count = Func(F("source"), function="COUNT", template="COUNT(DISTINCT %(expressions)s)")
-        return self.annotate(
-            source_count=Subquery(cited.annotate(n=count).values("n"), output_field=IntegerField())
+        """Annotate ``source_count``: how many distinct sources the person's facts cite.
+
+        Written as a UNION ALL of one indexed join per kind of fact: the same count
+        through the ORM (an OR across the citation's five foreign keys) cannot use an index
+        and scanned every citation once per person listed (12 s a page at 100,000 people).
+        """
+        parts = " UNION ALL ".join(
+            f"SELECT c.source_id FROM {Citation._meta.db_table} c "
+            f"JOIN {model._meta.db_table} f ON f.id = c.{name}_id "
+            f"WHERE f.person_id = {Person._meta.db_table}.id"
+            for name, model in CITED_FACTS.items()
         )
+        return self.annotate(source_count=RawSQL(
+            f"SELECT COUNT(DISTINCT cited.source_id) FROM ({parts}) cited", [],
+            output_field=IntegerField(),
+        ))
 
     def with_record(self, *, public: bool = True):
         """Prefetch everything a case page or an API detail shows, in a fixed number of queries.
@@ -862,6 +861,9 @@ class Source(Curated):
 
 
 CITABLE = ("event", "proceeding", "detention", "affiliation", "relationship")
+# The facts a citation can support, each pointing at a person.
+CITED_FACTS = {"event": Event, "proceeding": Proceeding, "detention": Detention,
+               "affiliation": Affiliation, "relationship": Relationship}
 
 
 def _exactly_one_cited() -> Q:
