@@ -121,8 +121,6 @@ class PublicViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     """Base for the public read endpoints (see the module docstring)."""
 
     renderer_classes = [OrjsonRenderer, BrowsableAPIRenderer, CsvRenderer]
-    #: The models whose changes can change a response, for ETag and Last-Modified.
-    shows: list = []
 
     def initial(self, request, *args, **kwargs):
         # PostgreSQL refuses NUL bytes in text: say so before any query is built.
@@ -157,10 +155,11 @@ class PublicViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
-        version = list_version(queryset, self.shows)
+        csv = request.accepted_renderer.format == "csv"
+        version = list_version(queryset, count=not csv)
         if response := not_modified(request, version):
             return response
-        if request.accepted_renderer.format == "csv":
+        if csv:
             return add_validators(self.csv_response(queryset), request, version)
         page = self.paginator.paginate_queryset(queryset, request, view=self, count=version.count)
         response = self.paginator.get_paginated_response(
@@ -169,7 +168,7 @@ class PublicViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     def retrieve(self, request, *args, **kwargs):
         pk = self.valid_pk()
-        version = list_version(self.get_queryset().filter(pk=pk), self.shows)
+        version = list_version(self.get_queryset().filter(pk=pk))
         if not version.count:
             raise exceptions.NotFound()
         if response := not_modified(request, version):
@@ -271,7 +270,6 @@ class PersonViewSet(WritableViewSet):
     write_serializer_class = api.PersonWriteSerializer
     submit = staticmethod(services.submit_person)
     filterset_class = filters.PersonFilter
-    shows = [Person, Alias, Event]
     # The columns the list shows, and what the latest-event annotation and ordering need.
     LIST_COLUMNS = ["id", "name", "country", "status", "involvement", "updated_at"]
 
@@ -332,7 +330,6 @@ class EventViewSet(WritableViewSet):
     write_serializer_class = api.EventWriteSerializer
     submit = staticmethod(services.submit_event)
     filterset_class = filters.EventFilter
-    shows = [Event, Person, Organisation, Citation, Source]
 
     def get_queryset(self):
         if self.action in ("list", "retrieve"):
@@ -377,7 +374,6 @@ class SourceViewSet(WritableViewSet):
     write_serializer_class = api.SourceWriteSerializer
     submit = staticmethod(services.submit_source)
     filterset_class = filters.SourceFilter
-    shows = [Source]
 
     def get_queryset(self):
         if self.action in ("list", "retrieve"):
@@ -394,7 +390,6 @@ class OrganisationViewSet(PublicViewSet):
     queryset = Organisation.objects.all()
     serializer_class = api.OrganisationSerializer
     filterset_class = filters.OrganisationFilter
-    shows = [Organisation]
 
 
 @extend_schema_view(list=extend_schema(
@@ -406,7 +401,6 @@ class ChargeViewSet(PublicViewSet):
     queryset = Charge.objects.all()
     serializer_class = api.ChargeSerializer
     filterset_class = filters.ChargeFilter
-    shows = [Charge]
 
 
 class ApiRootView(APIRootView):

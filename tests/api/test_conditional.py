@@ -4,11 +4,13 @@ import pytest
 from django.urls import reverse
 from rest_framework import status
 
-from casetracker.cases.models import Event, PublicationState
+from casetracker.cases.models import Event, Person, PublicationState
 from tests.factories import (
+    AffiliationFactory,
     AliasFactory,
     CitationFactory,
     EventFactory,
+    OrganisationFactory,
     PersonFactory,
     cited_person,
 )
@@ -127,3 +129,35 @@ def test_other_lists_and_records_are_conditional_too(api):
                  "/api/v1/organisations/", "/api/v1/charges/"):
         etag, _ = validators(api.get(path))
         assert api.get(path, HTTP_IF_NONE_MATCH=etag).status_code == 304, path
+
+
+def test_a_list_count_is_cached_until_any_record_changes(api, django_assert_num_queries):
+    """The count the page envelope shows is computed once per state of the data: a repeat
+    costs no count query, and any save makes the next request count again."""
+    PersonFactory.create_batch(3)
+    assert api.get(PEOPLE).json()["count"] == 3
+    with django_assert_num_queries(3):  # version, page, aliases: no count
+        assert api.get(PEOPLE).json()["count"] == 3
+    PersonFactory()
+    assert api.get(PEOPLE).json()["count"] == 4
+    Person.objects.order_by("pk").first().delete()
+    assert api.get(PEOPLE).json()["count"] == 3
+
+
+def test_a_list_filtered_on_what_it_does_not_show_is_never_stale(api):
+    """Two people swapping organisations leave the count of an organisation filter and every
+    shown column unchanged; the list's ETag still changes, because its rows did."""
+    first, second = OrganisationFactory(), OrganisationFactory()
+    alice, bob = PersonFactory(name="Alice"), PersonFactory(name="Bob")
+    alice_in_first = AffiliationFactory(person=alice, organisation=first)
+    bob_in_second = AffiliationFactory(person=bob, organisation=second)
+    query = {"organisation": first.slug}
+    response = api.get(PEOPLE, query)
+    assert [row["name"] for row in response.json()["results"]] == ["Alice"]
+    alice_in_first.organisation = second
+    alice_in_first.save()
+    bob_in_second.organisation = first
+    bob_in_second.save()
+    again = api.get(PEOPLE, query, HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == status.HTTP_200_OK
+    assert [row["name"] for row in again.json()["results"]] == ["Bob"]

@@ -1,10 +1,13 @@
 """A constant number of SQL queries, whatever the number of people and facts.
 
-- people list: 1 aggregate (count + what changed, for the ETag) + 1 page + 1 aliases;
+- people list: 1 version query (what changed, for the ETag) + 1 page + 1 aliases, and
+  1 count the first time a list is asked for since the data last changed (it is cached
+  under the version);
 - person detail: 1 aggregate (what changed, and whether the person is public) + 1 person
   + 14 prefetches (aliases, affiliations, relatives both ways, events, proceedings with
   their charges, detentions, and the citations of each kind of fact);
-- CSV: the aggregate, then per 2,000 rows one query for the rows and one for their aliases.
+- CSV: the version (no count: no page envelope), then per 2,000 rows one query for the rows
+  and one for their aliases.
 """
 
 import pytest
@@ -27,8 +30,9 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 LIST_QUERIES = 3
+COUNT_QUERIES = 1  # the first time since the last change
 DETAIL_QUERIES = 16
-EVENTS_QUERIES = 3  # aggregate, page (with person and perpetrator), citations with sources
+EVENTS_QUERIES = 3  # version, page (with person and perpetrator), citations with sources
 
 
 def people(count: int):
@@ -64,16 +68,19 @@ def record(facts: int):
 @pytest.mark.parametrize("count", [5, 200])
 def test_people_list(api, django_assert_num_queries, count):
     people(count)
-    with django_assert_num_queries(LIST_QUERIES):
+    with django_assert_num_queries(LIST_QUERIES + COUNT_QUERIES):
         response = api.get("/api/v1/people/", {"page_size": 200})
     assert len(response.json()["results"]) == count
+    with django_assert_num_queries(LIST_QUERIES):
+        again = api.get("/api/v1/people/", {"page_size": 200})
+    assert again.json() == response.json()
 
 
 @pytest.mark.parametrize("count", [5, 200])
 def test_people_list_with_filters_and_a_cursor(api, django_assert_num_queries, count):
     people(count)
     first = api.get("/api/v1/people/", {"page_size": 2, "ordering": "-latest_event_date"})
-    with django_assert_num_queries(LIST_QUERIES):
+    with django_assert_num_queries(LIST_QUERIES + COUNT_QUERIES):
         response = api.get(first.json()["next"], {"event_kind": "arrest", "country": "TJ"})
     assert response.status_code == status.HTTP_200_OK
 
@@ -90,7 +97,7 @@ def test_person_detail(api, django_assert_num_queries, facts):
 @pytest.mark.parametrize("count", [5, 200])
 def test_events_list(api, django_assert_num_queries, count):
     people(count)
-    with django_assert_num_queries(EVENTS_QUERIES):
+    with django_assert_num_queries(EVENTS_QUERIES + COUNT_QUERIES):
         response = api.get("/api/v1/events/", {"page_size": 200})
     assert len(response.json()["results"]) == count
 
