@@ -21,12 +21,8 @@ host are part of it) and the media type (JSON, CSV and HTML differ).
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 
-from django.apps import apps
-from django.core.cache import cache as shared_cache
-from django.db import connections
-from django.db.models import DateTimeField, OuterRef, Q, Subquery, Value
+from django.db.models import OuterRef, Q, Subquery
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
@@ -44,10 +40,7 @@ from casetracker.cases.models import (
     Relationship,
     Source,
 )
-
-#: How long a cached list count is kept. Every change through the ORM moves the version the
-#: count is cached under; this bounds what a change made behind its back (raw SQL) can leave.
-COUNT_TIMEOUT = 600
+from casetracker.cases.versions import cached, data_version
 
 
 @dataclass(frozen=True)
@@ -69,61 +62,19 @@ def latest_change(model, *conditions, **lookups):
     return Subquery(history.values("history_date")[:1])
 
 
-@cache
-def _history_tables() -> tuple[tuple[str, str], ...]:
-    """``(table, primary key column)`` of the history of every curated model."""
-    tables = []
-    for model in apps.get_app_config("cases").get_models():
-        if hasattr(model, "history"):
-            history = model.history.model._meta
-            tables.append((history.db_table, history.pk.column))
-    return tuple(sorted(tables))
-
-
-def data_version(using="default") -> tuple[datetime | None, str]:
-    """The latest change to any curated record, and a stamp naming the newest history rows.
-
-    One query of index-backed ``MAX()`` lookups, two per history table: history ids only
-    grow, so the stamp moves with every save and deletion even when two changes share a
-    timestamp.
-    """
-    connection = connections[using]
-    quote = connection.ops.quote_name
-    columns = []
-    for table, pk in _history_tables():
-        columns.append(f"(SELECT MAX({quote(pk)}) FROM {quote(table)})")
-        columns.append(f"(SELECT MAX({quote('history_date')}) FROM {quote(table)})")
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(columns)}")
-        row = cursor.fetchone()
-    ids, dates = row[0::2], row[1::2]
-    # Raw rows skip the ORM's conversions (SQLite hands back text): apply the date field's.
-    expression = Value(None, output_field=DateTimeField())
-    converters = connection.ops.get_db_converters(expression)
-    parsed = []
-    for value in dates:
-        for converter in converters:
-            value = converter(value, expression, connection)
-        parsed.append(value)
-    return _latest(parsed), ",".join(str(value or 0) for value in ids)
-
-
 def list_version(queryset, *, count: bool = True) -> Version:
     """The version of a list response, with the number of rows ``queryset`` matches unless
     ``count`` is false (a CSV export has no page envelope)."""
-    changed, stamp = data_version(queryset.db)
+    version = data_version(queryset.db)
     if not count:
-        return Version(None, changed, stamp)
-    if queryset.query.is_empty():
-        return Version(0, changed, stamp)
-    sql, params = queryset.order_by().query.sql_with_params()
-    key = "api-count:" + hashlib.sha256(
-        repr((sql, params, stamp, changed)).encode()).hexdigest()
-    count = shared_cache.get(key)
-    if count is None:
-        count = queryset.order_by().count()
-        shared_cache.set(key, count, COUNT_TIMEOUT)
-    return Version(count, changed, stamp)
+        rows = None
+    elif queryset.query.is_empty():
+        rows = 0
+    else:
+        queryset = queryset.order_by()
+        rows = cached("list-count", queryset.count, version=version,
+                      parts=queryset.query.sql_with_params())
+    return Version(rows, version.changed, version.stamp)
 
 
 def person_version(pk) -> Version | None:
