@@ -1,9 +1,22 @@
 """Shared fixtures: the seed data and personas for every role."""
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Throttle counters and cached figures live in the cache: each test starts with none.
+
+    (Cached figures are keyed by the newest history ids, which a rolled-back test can hand
+    out again on SQLite.)
+    """
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

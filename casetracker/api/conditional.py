@@ -40,7 +40,7 @@ from casetracker.cases.models import (
     Relationship,
     Source,
 )
-from casetracker.cases.versions import cached, data_version
+from casetracker.cases.versions import cached_count, data_version
 
 
 @dataclass(frozen=True)
@@ -66,14 +66,7 @@ def list_version(queryset, *, count: bool = True) -> Version:
     """The version of a list response, with the number of rows ``queryset`` matches unless
     ``count`` is false (a CSV export has no page envelope)."""
     version = data_version(queryset.db)
-    if not count:
-        rows = None
-    elif queryset.query.is_empty():
-        rows = 0
-    else:
-        queryset = queryset.order_by()
-        rows = cached("list-count", queryset.count, version=version,
-                      parts=queryset.query.sql_with_params())
+    rows = cached_count(queryset, version=version) if count else None
     return Version(rows, version.changed, version.stamp)
 
 

@@ -19,6 +19,8 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from casetracker.paging import slice_rows
+
 CURSOR_SALT = "casetracker.api.cursor"
 FORWARD, BACKWARD = "n", "p"
 
@@ -73,19 +75,6 @@ def beyond(keys, values, *, backward=False) -> Q:
             condition |= equal & step
         equal &= Q(**{f"{name}__isnull": True}) if value is None else Q(**{name: value})
     return condition
-
-
-def slice_rows(queryset, start, stop) -> list:
-    """``list(queryset[start:stop])``, skipping the first rows cheaply.
-
-    Past the first page, the page's ids are found first, on the bare rows, and only those
-    rows are then read with their annotations: PostgreSQL would otherwise compute every
-    annotation (a subquery per row) for each of the ``start`` rows it skips.
-    """
-    if start == 0:
-        return list(queryset[:stop])
-    page_ids = queryset.values("pk")[start:stop]
-    return list(queryset.filter(pk__in=page_ids))
 
 
 class KeysetPagination(BasePagination):

@@ -85,3 +85,13 @@ def cached(name: str, compute, *, version: DataVersion, parts=()):
         result = compute()
         shared_cache.set(key, result, CACHE_TIMEOUT)
     return result
+
+
+def cached_count(queryset, *, version: DataVersion) -> int:
+    """``queryset.count()``, cached until a record changes: a list's page envelope needs
+    it, and over 100,000 cases counting costs more than reading a page."""
+    queryset = queryset.order_by()
+    if queryset.query.is_empty():
+        return 0
+    return cached("count", queryset.count, version=version,
+                  parts=queryset.query.sql_with_params())

@@ -1,7 +1,8 @@
 """The statistics page's figures, each as a chart and a table of the same numbers.
 
-The numbers come aggregated from the database (see ``queries.py``); this module only labels
-them in the reader's language and lays them out with ``charts.py``.
+The numbers come aggregated from the database (``queries.statistics_figures()``, cached
+until a record changes); this module only labels them in the reader's language and lays them
+out with ``charts.py``.
 """
 
 import math
@@ -12,7 +13,7 @@ from django.utils.translation import ngettext
 from django_countries import countries
 
 from casetracker.cases.models import Event, Person
-from casetracker.public import charts, queries
+from casetracker.public import charts
 
 
 def chronological(years) -> list:
@@ -44,9 +45,8 @@ def prison_term(months: int, life: int) -> str:
     return _("%(term)s and %(life)s") % {"term": term, "life": lives} if months else lives
 
 
-def sentences_by_year_and_country() -> dict:
+def sentences_by_year_and_country(rows: list[dict], totals: dict) -> dict:
     """Stacked columns: sentences per verdict year, one colour per country."""
-    rows = queries.sentences_by_year_and_country()
     names = {row["country"]: countries.name(row["country"]) for row in rows}
     series = sorted(names.values())
     years = [year_label(year) for year in chronological(row["year"] for row in rows)]
@@ -56,7 +56,6 @@ def sentences_by_year_and_country() -> dict:
     for year in years:
         counts = [values.get((year, name), 0) for name in series]
         table.append((year, counts, sum(counts)))
-    totals = queries.sentence_totals()
     return {
         "chart": charts.stacked_columns(years, series, values),
         "series": series,
@@ -66,10 +65,9 @@ def sentences_by_year_and_country() -> dict:
     }
 
 
-def people_by_status() -> dict:
+def people_by_status(rows: list[dict]) -> dict:
     """Horizontal bars: published targets per current status, most first."""
-    rows = [(Person.Status(row["status"]).label, row["people"])
-            for row in queries.people_by_status()]
+    rows = [(Person.Status(row["status"]).label, row["people"]) for row in rows]
     return {
         "chart": charts.horizontal_bars([(label, count, str(count)) for label, count in rows]),
         "table": rows,
@@ -77,9 +75,8 @@ def people_by_status() -> dict:
     }
 
 
-def events_by_kind_and_year() -> dict:
+def events_by_kind_and_year(rows: list[dict]) -> dict:
     """A heat map of event kinds (in the model's order) by year."""
-    rows = queries.events_by_kind_and_year()
     present = {row["kind"] for row in rows}
     kinds = [kind.label for kind in Event.Kind if kind in present]
     years = [year_label(year) for year in chronological(row["year"] for row in rows)]
@@ -92,12 +89,12 @@ def events_by_kind_and_year() -> dict:
     }
 
 
-def prison_years_by_organisation() -> dict:
+def prison_years_by_organisation(organisations: list) -> dict:
     """Horizontal bars: years of prison handed down to each organisation's members."""
     rows = [
         {"organisation": org, "sentenced": org.sentenced, "life": org.life,
          "years": years_of(org.months), "term": prison_term(org.months, org.life)}
-        for org in queries.prison_years_by_organisation()
+        for org in organisations
     ]
     bars = [(str(row["organisation"]), row["organisation"].months / 12, row["term"])
             for row in rows]

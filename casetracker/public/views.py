@@ -16,9 +16,11 @@ from django_filters.views import FilterMixin, FilterView
 from casetracker.cases.exports import spreadsheet_cell
 from casetracker.cases.models import Event, Organisation, Person, Source
 from casetracker.cases.services import published_survivor
+from casetracker.cases.versions import data_version
 from casetracker.names.search import did_you_mean
 from casetracker.public import queries, statistics
 from casetracker.public.filters import CaseFilter
+from casetracker.public.pagination import CasePaginator
 from casetracker.public.records import CaseRecord
 
 
@@ -42,8 +44,22 @@ class CaseListView(FilterView):
     paginate_by = 25
     paginate_orphans = 3
 
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        # What the cached filter choices and count are checked against: read once a request.
+        self.data_version = data_version()
+
     def get_queryset(self):
         return queries.case_list()
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "version": self.data_version}
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True,
+                      **kwargs):
+        return CasePaginator(queryset, per_page, orphans=orphans,
+                             allow_empty_first_page=allow_empty_first_page,
+                             version=self.data_version, **kwargs)
 
     def paginate_queryset(self, queryset, page_size):
         """``?page=abc`` names no page: the first is shown. A page past the last is a 404."""
@@ -165,11 +181,13 @@ class StatisticsView(TemplateView):
     template_name = "public/statistics.html"
 
     def get_context_data(self, **kwargs):
+        figures = queries.statistics_figures()
         return super().get_context_data(
-            sentences=statistics.sentences_by_year_and_country(),
-            statuses=statistics.people_by_status(),
-            events=statistics.events_by_kind_and_year(),
-            organisations=statistics.prison_years_by_organisation(),
+            sentences=statistics.sentences_by_year_and_country(figures["sentences"],
+                                                               figures["totals"]),
+            statuses=statistics.people_by_status(figures["statuses"]),
+            events=statistics.events_by_kind_and_year(figures["events"]),
+            organisations=statistics.prison_years_by_organisation(figures["organisations"]),
             **kwargs,
         )
 

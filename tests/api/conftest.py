@@ -1,19 +1,10 @@
-"""Fixtures for the API tests: a DRF client, partner tokens, fresh throttle counters."""
+"""Fixtures for the API tests: a DRF client and partner tokens."""
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from casetracker.api.models import ApiToken
 from tests.factories import UserFactory
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttles():
-    """Throttle counters live in the cache: every test starts with none used."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
