@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Substr
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -37,6 +37,7 @@ from casetracker.cases.models import (
     Source,
 )
 from casetracker.cases.roles import PUBLISH, VIEW_RESTRICTED
+from casetracker.cases.versions import cached, data_version
 from casetracker.names.changelist import RankedSearchChangeList
 from casetracker.names.forms import DuplicateWarningMixin
 
@@ -283,21 +284,30 @@ class PersonEventKindFilter(admin.SimpleListFilter):
 
 
 class YearFilter(admin.SimpleListFilter):
-    """Filter by the year of a partial date, as the sources give it."""
+    """Filter by the year of a partial date, as the sources give it.
+
+    The years offered are those of ``date_field`` of ``model``; reading them is a scan of
+    every fact (2 s at 470,000 events), so they are cached until a record changes.
+    """
 
     title = _("year")
     parameter_name = "year"
+    model = Event
     date_field = "date"
 
     def lookups(self, request, model_admin):
-        years = (
-            Event.objects.exclude(date=None)
-            .annotate(year=Substr("date", 1, 4))
-            .order_by("-year")
-            .values_list("year", flat=True)
-            .distinct()
-        )
-        return [(year, year) for year in years]
+        def years():
+            return list(
+                self.model.objects.exclude(**{self.date_field: None})
+                .annotate(year=Substr(self.date_field, 1, 4))
+                .order_by("-year")
+                .values_list("year", flat=True)
+                .distinct()
+            )
+
+        return [(year, year) for year in cached(
+            "admin-years", years, version=data_version(),
+            parts=(self.model._meta.label, self.date_field))]
 
     def queryset(self, request, queryset):
         if self.value():
@@ -318,6 +328,7 @@ class PersonEventYearFilter(YearFilter):
 
 
 class VerdictYearFilter(YearFilter):
+    model = Proceeding
     date_field = "verdict_date"
 
 
@@ -620,7 +631,7 @@ class SourceAdmin(EditorialAdmin):
     show_full_result_count = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(citation_count=Count("citations"))
+        return super().get_queryset(request).with_citation_count()
 
     @admin.display(description=_("citations"), ordering="citation_count")
     def citations_count(self, source):

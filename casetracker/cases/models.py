@@ -11,8 +11,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import (
     Case,
-    Count,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -581,10 +581,21 @@ class Relationship(Curated):
 # ---------------------------------------------------------------------------------------
 
 
-class FactQuerySet(CuratedQuerySet):
-    def with_citation_count(self):
-        return self.annotate(citation_count=Count("citations"))
+class CitedQuerySet(CuratedQuerySet):
+    """Records a citation can point at (facts, and sources from the other side)."""
 
+    def with_citation_count(self):
+        """Annotate ``citation_count``, as a correlated count: a page of 50 records counts
+        the citations of 50 (a join with ``GROUP BY`` counted those of every record first,
+        2.5 s over 470,000 events)."""
+        citations = Citation.objects.filter(**{self.model._meta.model_name: OuterRef("pk")})
+        count = Func(F("pk"), function="COUNT")
+        return self.annotate(citation_count=Coalesce(
+            Subquery(citations.order_by().annotate(n=count).values("n"),
+                     output_field=IntegerField()), 0))
+
+
+class FactQuerySet(CitedQuerySet):
     def unsourced(self):
         """Facts that cite no source: flagged in the admin."""
         return self.filter(citations__isnull=True)
@@ -839,6 +850,7 @@ class Source(Curated):
                              help_text=_("How the date was established, doubts, context. Never "
                                          "public."))
 
+    objects = CitedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -8,9 +8,11 @@ from casetracker.cases.models import Person
 from tests.factories import (
     AffiliationFactory,
     AliasFactory,
+    CitationFactory,
     EventFactory,
     PersonFactory,
     RelationshipFactory,
+    SourceFactory,
     cited_person,
 )
 
@@ -87,6 +89,40 @@ def test_event_kind_and_year_filters(staff_client, record):
     assert [p.name for p in tortured] == ["Tortured Man"]
     in_2015 = staff_client.get(url, {"year": "2015"}).context["cl"].result_list
     assert [p.name for p in in_2015] == ["Buzurgmehr Yorov"]
+
+
+def year_choices(response) -> list[str]:
+    year_filter = next(spec for spec in response.context["cl"].filter_specs
+                       if getattr(spec, "parameter_name", "") == "year")
+    return [value for value, _label in year_filter.lookup_choices]
+
+
+def test_year_filters_offer_the_years_of_their_own_dates(staff_client, record):
+    """Events offer the years of events, trials the years of verdicts; both follow a change
+    at once, though the years are cached."""
+    events = reverse("admin:cases_event_changelist")
+    trials = reverse("admin:cases_proceeding_changelist")
+    assert year_choices(staff_client.get(events)) == ["2015"]
+    assert year_choices(staff_client.get(trials)) == ["2016"]
+    EventFactory(person=record, date="2009-03")
+    assert year_choices(staff_client.get(events)) == ["2015", "2009"]
+    assert year_choices(staff_client.get(trials)) == ["2016"]
+
+
+def test_changelists_count_each_records_citations(staff_client, record):
+    """The sources columns count the citations of each row on the page."""
+    event = record.events.get()
+    source = event.citations.get().source
+    CitationFactory(event=event, source=SourceFactory())
+    CitationFactory(event=EventFactory(person=record), source=source)
+    uncited_event, uncited_source = EventFactory(person=record), SourceFactory()
+    assert event.citations.count() == 2
+    for model, counted, uncited in [("event", event, uncited_event),
+                                    ("source", source, uncited_source)]:
+        page = staff_client.get(reverse(f"admin:cases_{model}_changelist"))
+        counts = {row.pk: row.citation_count for row in page.context["cl"].result_list}
+        assert counts[counted.pk] == counted.citations.count() >= 2, model
+        assert counts[uncited.pk] == 0, model
 
 
 def test_date_typed_as_words_is_saved_at_its_precision(staff_client, record):
