@@ -15,6 +15,7 @@ from functools import cache
 
 from django.apps import apps
 from django.core.cache import cache as shared_cache
+from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import DateTimeField, Value
 
@@ -91,7 +92,8 @@ def cached_count(queryset, *, version: DataVersion) -> int:
     """``queryset.count()``, cached until a record changes: a list's page envelope needs
     it, and over 100,000 cases counting costs more than reading a page."""
     queryset = queryset.order_by()
-    if queryset.query.is_empty():
+    try:
+        parts = queryset.query.sql_with_params()
+    except EmptyResultSet:  # e.g. pk__in=[]: matches nothing, asks the database nothing
         return 0
-    return cached("count", queryset.count, version=version,
-                  parts=queryset.query.sql_with_params())
+    return cached("count", queryset.count, version=version, parts=parts)

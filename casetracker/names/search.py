@@ -16,12 +16,13 @@ Every word of the query must match a word of the person's name or of one of thei
     two vowels that differ; two letters in words of nine or more), ranked by similarity;
     the twenty closest, and only when the tiers above find fewer than twenty.
 
-The first four tiers are indexed lookups on ``name_key`` and ``phonetic_key``. The fuzzy tier
-scores a bounded set of candidates in Python with one similarity measure on every database;
-the candidates come from pg_trgm word similarity (a GIN trigram index) on PostgreSQL and from
-substrings of the query keys elsewhere. Within a tier, people with a higher ``search_score``
-(the fuzzy similarity, 0 when not scored) come first, then by name; in the ``EXACT`` tier, a
-person whose own name is the query comes before one whose alias is.
+The first four tiers are indexed word lookups on ``name_key`` and ``phonetic_key``
+(``lookups.py``). The fuzzy tier scores a bounded set of candidates in Python with one
+similarity measure on every database; the candidates come from pg_trgm word similarity (a
+GIN trigram index) on PostgreSQL and from substrings of the query keys elsewhere. Within a
+tier, people with a higher ``search_score`` (the fuzzy similarity, 0 when not scored) come
+first, then by name; in the ``EXACT`` tier, a person whose own name is the query comes
+before one whose alias is.
 """
 
 from dataclasses import dataclass
@@ -91,17 +92,12 @@ class ParsedQuery:
 
 
 def _has_word(field: str, word: str) -> Q:
-    """``word`` is a whole word of the space-separated ``field`` (a trigram-indexed LIKE)."""
-    return (
-        Q(**{field: word})
-        | Q(**{f"{field}__startswith": f"{word} "})
-        | Q(**{f"{field}__endswith": f" {word}"})
-        | Q(**{f"{field}__contains": f" {word} "})
-    )
+    """``word`` is a whole word of the space-separated ``field`` (see ``lookups.py``)."""
+    return Q(**{f"{field}__has_word": word})
 
 
 def _has_word_starting(field: str, prefix: str) -> Q:
-    return Q(**{f"{field}__startswith": prefix}) | Q(**{f"{field}__contains": f" {prefix}"})
+    return Q(**{f"{field}__has_word_starting": prefix})
 
 
 def _all(conditions) -> Q:
@@ -324,6 +320,13 @@ def search_people(queryset, query: str):
     )
     if fuzzy:
         matching = matching.union(people.filter(pk__in=fuzzy).order_by().values("pk"))
+    if connections[queryset.db].vendor == "postgresql":
+        # Given the union as a subquery, PostgreSQL hash-joins it to a scan of every
+        # published person (30 ms at 100,000 people, whatever the matches); given the ids, it
+        # reads the matches through the primary key (4 ms for 1,000).
+        matching = [row["pk"] for row in matching]
+        if not matching:
+            return _unranked(queryset).none()
 
     def matches(condition):
         return condition | Exists(aliases.filter(condition, person=OuterRef("pk")))

@@ -5,7 +5,7 @@ similar names, on whichever database the suite runs on (SQLite and PostgreSQL in
 """
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from casetracker.cases.models import Person, PublicationState
 from casetracker.names.search import EXACT, FUZZY, KEY, PREFIX, WORDS, did_you_mean
@@ -205,12 +205,16 @@ def test_search_keeps_the_callers_filters_and_can_be_paginated(db, population):
     assert page == list(published)[1:3]
 
 
-def test_a_search_costs_at_most_three_queries(db, population, django_assert_num_queries):
+# On PostgreSQL the matching ids are read first (the planner joins them by primary key).
+IDS_QUERY = 1 if connection.vendor == "postgresql" else 0
+
+
+def test_a_search_costs_at_most_four_queries(db, population, django_assert_num_queries):
     """Whatever the table size: are there a page of good matches? if not, which names are
-    close? then the ranked page."""
-    with django_assert_num_queries(3):
+    close? (on PostgreSQL: which people match?) then the ranked page."""
+    with django_assert_num_queries(3 + IDS_QUERY):
         list(Person.objects.search("Khalimov Gulmurod")[:20])
-    with django_assert_num_queries(1):  # no word long enough to be fuzzy
+    with django_assert_num_queries(1 + IDS_QUERY):  # no word long enough to be fuzzy
         list(Person.objects.search("Ёров")[:20])
 
 
@@ -218,7 +222,7 @@ def test_fuzzy_matches_are_not_looked_for_behind_a_page_of_better_ones(
         db, population, django_assert_num_queries):
     for number in range(20):
         PersonFactory(name=f"Gulmurod Number{number}")
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(2 + IDS_QUERY):
         results = list(Person.objects.search("Gulmurod"))
     assert {p.search_rank for p in results} == {WORDS}
 

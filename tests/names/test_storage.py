@@ -49,3 +49,18 @@ def test_postgresql_has_trigram_indexes_and_the_word_similarity_threshold():
     assert indexes >= {f"cases_{table}_{column}_trgm" for table in ("person", "alias")
                        for column in ("name_key", "phonetic_key")}
     assert threshold == WORD_SIMILARITY_THRESHOLD
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text indexes: PostgreSQL")
+@pytest.mark.parametrize("lookup", ["has_word", "has_word_starting"])
+def test_postgresql_answers_a_word_lookup_from_its_full_text_index(db, lookup):
+    """The word lookups compile to the very expression of the GIN indexes (a differing
+    expression would silently scan the table): with sequential scans off, the plan reads
+    the index."""
+    queryset = Person.objects.filter(**{f"phonetic_key__{lookup}": "er"}).values("pk")
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "cases_person_phonetic_key_words" in plan
