@@ -21,7 +21,9 @@ host are part of it) and the media type (JSON, CSV and HTML differ).
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import OuterRef, Q, Subquery
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
@@ -40,7 +42,7 @@ from casetracker.cases.models import (
     Relationship,
     Source,
 )
-from casetracker.cases.versions import cached_count, data_version
+from casetracker.cases.versions import cached_count, data_version, latest
 
 
 @dataclass(frozen=True)
@@ -56,10 +58,17 @@ class Version:
         return f"{self.count}|{changed}|{self.stamp}"
 
 
+@cache
+def history_model(model):
+    """The model of ``model``'s history rows (``model.history`` builds a manager class on
+    every access: 0.5 ms, twenty times a request)."""
+    return model.history.model
+
+
 def latest_change(model, *conditions, **lookups):
     """A subquery: the most recent ``history_date`` of ``model`` (matching the conditions)."""
-    history = model.history.model.objects.filter(*conditions, **lookups).order_by("-history_date")
-    return Subquery(history.values("history_date")[:1])
+    history = history_model(model).objects.filter(*conditions, **lookups)
+    return Subquery(history.order_by("-history_date").values("history_date")[:1])
 
 
 def list_version(queryset, *, count: bool = True) -> Version:
@@ -70,8 +79,40 @@ def list_version(queryset, *, count: bool = True) -> Version:
     return Version(rows, version.changed, version.stamp)
 
 
-def person_version(pk) -> Version | None:
+def person_version(pk, using=DEFAULT_DB_ALIAS) -> Version | None:
     """The latest change to the public person ``pk``'s record; None if there is no such person.
+
+    One query, compiled once per process: building its twenty subqueries through the ORM
+    took a third of each record's response time.
+    """
+    sql, params, id_slots = _person_version_query(using)
+    params = [pk if index in id_slots else value for index, value in enumerate(params)]
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return Version(None, latest(row, connection))
+
+
+# An id no record has, marking where the person's id goes in the compiled query.
+_ID_SENTINEL = -7_412_356_903
+
+
+@cache
+def _person_version_query(using) -> tuple[str, tuple, frozenset[int]]:
+    """The SQL of ``_person_version_queryset()``, its parameters and where the id goes."""
+    query = _person_version_queryset(_ID_SENTINEL).query
+    sql, params = query.get_compiler(using).as_sql()
+    id_slots = frozenset(index for index, value in enumerate(params) if value == _ID_SENTINEL)
+    if not id_slots:  # a change to the query would show here, not as a wrong ETag
+        raise RuntimeError("The person version query no longer takes the person's id.")
+    return sql, tuple(params), id_slots
+
+
+def _person_version_queryset(pk):
+    """The latest change to each part of a published person's record, as one row.
 
     Each part is its own small subquery on an indexed foreign key (an OR across them makes
     PostgreSQL scan whole history tables).
@@ -113,15 +154,8 @@ def person_version(pk) -> Version | None:
         changes[f"{name}_citations"] = latest_change(
             Citation, **{f"{name}_id__in": queryset.values("pk")})
     changes = {f"changed_{name}": subquery for name, subquery in changes.items()}
-    row = Person.objects.published().filter(pk=pk).annotate(**changes).values(*changes).first()
-    if row is None:
-        return None
-    return Version(None, _latest(row.values()))
-
-
-def _latest(values) -> datetime | None:
-    dates = [value for value in values if value is not None]
-    return max(dates) if dates else None
+    return (Person.objects.published().filter(pk=pk).annotate(**changes)
+            .values(*changes).order_by())
 
 
 def etag_for(request, version: Version) -> str:

@@ -374,7 +374,12 @@ class Person(Curated):
                 name="person_external_id_unique",
             ),
         ]
-        indexes = [models.Index(fields=["country", "status"])]
+        indexes = [
+            models.Index(fields=["country", "status"]),
+            # Lists are ordered by name: read in order, a page of 50 stops after 50 rows
+            # instead of sorting every published person (40 ms at 100,000).
+            models.Index(fields=["name", "id"], name="cases_person_name_id"),
+        ]
 
     def __str__(self):
         return self.name

@@ -61,16 +61,21 @@ def data_version(using: str = DEFAULT_DB_ALIAS) -> DataVersion:
         cursor.execute(f"SELECT {', '.join(columns)}")
         row = cursor.fetchone()
     ids, dates = row[0::2], row[1::2]
-    # Raw rows skip the ORM's conversions (SQLite hands back text): apply a date field's.
+    return DataVersion(latest(dates, connection), ",".join(str(value or 0) for value in ids))
+
+
+def latest(values, connection) -> datetime | None:
+    """The latest of the date-times of a raw row (None for none), read as the ORM would:
+    raw rows skip its conversions, and SQLite hands back text."""
     expression = Value(None, output_field=DateTimeField())
     converters = connection.ops.get_db_converters(expression)
-    changed = []
-    for value in dates:
+    dates = []
+    for value in values:
         for converter in converters:
             value = converter(value, expression, connection)
         if value is not None:
-            changed.append(value)
-    return DataVersion(max(changed, default=None), ",".join(str(value or 0) for value in ids))
+            dates.append(value)
+    return max(dates, default=None)
 
 
 def cached(name: str, compute, *, version: DataVersion, parts=()):
@@ -91,7 +96,9 @@ def cached(name: str, compute, *, version: DataVersion, parts=()):
 def cached_count(queryset, *, version: DataVersion) -> int:
     """``queryset.count()``, cached until a record changes: a list's page envelope needs
     it, and over 100,000 cases counting costs more than reading a page."""
-    queryset = queryset.order_by()
+    # Without ordering and annotations the rows are the same, and compiling the query for
+    # the cache key costs 0.1 ms instead of 3 ms.
+    queryset = queryset.order_by().values("pk")
     try:
         parts = queryset.query.sql_with_params()
     except EmptyResultSet:  # e.g. pk__in=[]: matches nothing, asks the database nothing
