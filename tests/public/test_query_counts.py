@@ -33,7 +33,7 @@ PAGES = {
     "/cases.csv?event=arrest&charge=terrorism&sort=name": (7, 3),
     "/cases.atom": (1, 1),
     "/sitemap.xml": (4, 4),
-    "/statistics/": (6, 1),
+    "/statistics/": (7, 1),
     "/sources/": (4, 4),
     "/organisations/party/": (3, 3),
     "/robots.txt": (0, 0),
