@@ -9,6 +9,7 @@ import csv
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView, View
 from django_filters.views import FilterMixin, FilterView
@@ -16,7 +17,7 @@ from django_filters.views import FilterMixin, FilterView
 from casetracker.cases.exports import spreadsheet_cell
 from casetracker.cases.models import Event, Organisation, Person, Source
 from casetracker.cases.services import published_survivor
-from casetracker.cases.versions import data_version
+from casetracker.cases.versions import CACHE_TIMEOUT, data_version
 from casetracker.names.search import did_you_mean
 from casetracker.public import queries, statistics
 from casetracker.public.filters import CaseFilter
@@ -178,16 +179,27 @@ class SourceListView(ListView):
 
 
 class StatisticsView(TemplateView):
+    """The statistics page, its charts and tables rendered once per state of the data.
+
+    The template caches its body under the data version and the language; the figures are
+    lazy, so a page served from that cache neither reads nor lays them out.
+    """
+
     template_name = "public/statistics.html"
 
     def get_context_data(self, **kwargs):
-        figures = queries.statistics_figures()
+        version = data_version()
+        figures = SimpleLazyObject(lambda: queries.statistics_figures(version))
         return super().get_context_data(
-            sentences=statistics.sentences_by_year_and_country(figures["sentences"],
-                                                               figures["totals"]),
-            statuses=statistics.people_by_status(figures["statuses"]),
-            events=statistics.events_by_kind_and_year(figures["events"]),
-            organisations=statistics.prison_years_by_organisation(figures["organisations"]),
+            data_version=version.key,
+            cache_timeout=CACHE_TIMEOUT,
+            sentences=SimpleLazyObject(lambda: statistics.sentences_by_year_and_country(
+                figures["sentences"], figures["totals"])),
+            statuses=SimpleLazyObject(lambda: statistics.people_by_status(figures["statuses"])),
+            events=SimpleLazyObject(lambda: statistics.events_by_kind_and_year(
+                figures["events"])),
+            organisations=SimpleLazyObject(lambda: statistics.prison_years_by_organisation(
+                figures["organisations"])),
             **kwargs,
         )
 

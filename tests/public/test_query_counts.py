@@ -1,5 +1,7 @@
 """Every page runs the same number of queries for 5 people as for 50."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -87,15 +89,22 @@ def test_every_page_runs_a_fixed_number_of_queries(client, db):
 
 def test_cached_figures_follow_every_change(client, db):
     """The cached figures are never stale: a change anywhere shows on the next visit."""
+    def statuses_charted():
+        return re.search(r"Bar chart of (\d+) people by current status",
+                         client.get("/statistics/").content.decode())[1]
+
     populate(3)
     assert client.get("/cases/").context["paginator"].count == 3
     assert client.get("/").context["figures"]["documented"] == 3
+    assert statuses_charted() == "3"
     populate(1)
     assert client.get("/cases/").context["paginator"].count == 4
     assert client.get("/").context["figures"]["documented"] == 4
+    assert statuses_charted() == "4"
     Person.objects.order_by("pk").last().delete()
     assert client.get("/cases/").context["paginator"].count == 3
     assert client.get("/").context["figures"]["documented"] == 3
+    assert statuses_charted() == "3"
 
 
 @pytest.mark.parametrize("size", [5, 50])
