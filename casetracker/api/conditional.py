@@ -1,18 +1,20 @@
-"""ETag and Last-Modified for API responses, from one aggregate query, before any rendering.
+"""ETag and Last-Modified for API responses, computed before any rendering.
 
 What changed is read from the audit history (django-simple-history) rather than from
 ``updated_at``: every save, deletion and publication-state change writes a history row with
 its ``history_date``, while ``updated_at`` misses deletions and the admin's bulk workflow
-actions. Each "latest change" below is an index-backed ``MAX(history_date)``.
+actions.
 
 - A **list** response depends on which records match and on everything it shows, and a
-  filter can read any part of a record: the version is the latest change to any curated
-  record (a change elsewhere costs a client one needless download, never a stale one). Its
-  row count, which the page envelope needs, is cached under that version: counting every
-  published person costs more than the rest of the response at 100,000 people, and the
-  count cannot change until some record does.
-- A **detail** response depends on one record: the version is the latest change to the
-  person and every part of their record, and to the shared reference data it names.
+  filter can read any part of a record: its version is the state of all the curated data
+  (``casetracker.cases.versions.data_version()``: the newest history row of every model,
+  one query), so a change elsewhere costs a client one needless download, never a stale
+  one. The row count the page envelope needs is cached under that state: counting every
+  published person costs more than the rest of the response at 100,000 people. A single
+  record of another kind (an event, a source) is versioned the same way.
+- A **person's record** depends on that person: its version is the latest change to the
+  person and every part of their record, and to the shared reference data it names (one
+  query of index-backed subqueries, compiled once per process).
 
 The ETag hashes the version with the absolute URL (so the query string, the page and the
 host are part of it) and the media type (JSON, CSV and HTML differ).
@@ -25,6 +27,7 @@ from functools import cache
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import OuterRef, Q, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
@@ -42,14 +45,14 @@ from casetracker.cases.models import (
     Relationship,
     Source,
 )
-from casetracker.cases.versions import cached_count, data_version, latest
+from casetracker.cases.versions import IN_PROGRESS_SQL, cached_count, data_version, latest
 
 
 @dataclass(frozen=True)
 class Version:
     count: int | None
     changed: datetime | None
-    #: What identifies the state of the data beyond ``changed`` (the newest history rows).
+    #: What identifies the state of the data beyond ``changed`` (``DataVersion.key``).
     stamp: str = ""
 
     @property
@@ -76,7 +79,7 @@ def list_version(queryset, *, count: bool = True) -> Version:
     ``count`` is false (a CSV export has no page envelope)."""
     version = data_version(queryset.db)
     rows = cached_count(queryset, version=version) if count else None
-    return Version(rows, version.changed, version.stamp)
+    return Version(rows, version.changed, version.key)
 
 
 def person_version(pk, using=DEFAULT_DB_ALIAS) -> Version | None:
@@ -93,6 +96,8 @@ def person_version(pk, using=DEFAULT_DB_ALIAS) -> Version | None:
         row = cursor.fetchone()
     if row is None:
         return None
+    if connection.vendor == "postgresql":  # the last column: writes in progress
+        return Version(None, latest(row[:-1], connection), row[-1] or "")
     return Version(None, latest(row, connection))
 
 
@@ -103,8 +108,11 @@ _ID_SENTINEL = -7_412_356_903
 @cache
 def _person_version_query(using) -> tuple[str, tuple, frozenset[int]]:
     """The SQL of ``_person_version_queryset()``, its parameters and where the id goes."""
-    query = _person_version_queryset(_ID_SENTINEL).query
-    sql, params = query.get_compiler(using).as_sql()
+    queryset = _person_version_queryset(_ID_SENTINEL)
+    if connections[using].vendor == "postgresql":
+        # A change committed late, with an older date, must still change the version.
+        queryset = queryset.annotate(in_progress=RawSQL(IN_PROGRESS_SQL, []))
+    sql, params = queryset.query.get_compiler(using).as_sql()
     id_slots = frozenset(index for index, value in enumerate(params) if value == _ID_SENTINEL)
     if not id_slots:  # a change to the query would show here, not as a wrong ETag
         raise RuntimeError("The person version query no longer takes the person's id.")

@@ -168,9 +168,10 @@ class PublicViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     def retrieve(self, request, *args, **kwargs):
         pk = self.valid_pk()
-        version = list_version(self.get_queryset().filter(pk=pk))
-        if not version.count:
+        # A record is found by its primary key: cheap to look up, not worth caching.
+        if not self.get_queryset().filter(pk=pk).exists():
             raise exceptions.NotFound()
+        version = list_version(self.get_queryset(), count=False)
         if response := not_modified(request, version):
             return response
         instance = self.get_queryset().filter(pk=pk).first()

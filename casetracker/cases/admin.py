@@ -286,8 +286,9 @@ class PersonEventKindFilter(admin.SimpleListFilter):
 class YearFilter(admin.SimpleListFilter):
     """Filter by the year of a partial date, as the sources give it.
 
-    The years offered are those of ``date_field`` of ``model``; reading them is a scan of
-    every fact (2 s at 470,000 events), so they are cached until a record changes.
+    The years offered are those of ``date_field`` of ``model`` (of unrestricted records only,
+    for staff who may not see restricted ones); reading them is a scan of every fact (2 s at
+    470,000 events), so they are cached until a record changes.
     """
 
     title = _("year")
@@ -296,9 +297,13 @@ class YearFilter(admin.SimpleListFilter):
     date_field = "date"
 
     def lookups(self, request, model_admin):
+        restricted_too = can_see_restricted(request)
+
         def years():
+            records = self.model.objects.all() if restricted_too else (
+                self.model.objects.filter(is_restricted=False))
             return list(
-                self.model.objects.exclude(**{self.date_field: None})
+                records.exclude(**{self.date_field: None})
                 .annotate(year=Substr(self.date_field, 1, 4))
                 .order_by("-year")
                 .values_list("year", flat=True)
@@ -307,7 +312,7 @@ class YearFilter(admin.SimpleListFilter):
 
         return [(year, year) for year in cached(
             "admin-years", years, version=data_version(),
-            parts=(self.model._meta.label, self.date_field))]
+            parts=(self.model._meta.label, self.date_field, restricted_too))]
 
     def queryset(self, request, queryset):
         if self.value():

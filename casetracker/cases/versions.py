@@ -4,8 +4,14 @@ Every save and deletion of a curated record writes a history row (django-simple-
 and history ids only grow: the newest id of each history table names the state of the data.
 Reading them costs one query of index-backed ``MAX()`` lookups, so a figure that takes a
 second to compute over 100,000 cases (a count, the statistics) can be cached under the
-state it was computed from, and is recomputed only after something changed — never served
-stale.
+state it was computed from, and is recomputed only after something changed.
+
+Ids are handed out when a transaction writes but become visible when it commits, and
+PostgreSQL transactions may commit out of order: one holding id 500 can commit after
+another has committed 501, leaving the newest id unchanged. So on PostgreSQL the version
+also names the write transactions in progress on the database (``pg_stat_activity``'s
+``backend_xid``; the app's connections share one role, which sees them): when the late one
+commits, that list changes, and so does the version. (SQLite runs one writer at a time.)
 """
 
 import hashlib
@@ -24,6 +30,17 @@ from django.db.models import DateTimeField, Value
 CACHE_TIMEOUT = 600
 
 
+#: PostgreSQL: the ids of the other write transactions in progress, as text (see above).
+#: The activity view is read once per transaction unless cleared: the lateral join clears it
+#: first, so a version read twice in one transaction sees a commit in between.
+IN_PROGRESS_SQL = (
+    "(SELECT string_agg(writer.backend_xid::text, ',' ORDER BY writer.backend_xid::text) "
+    "FROM (SELECT pg_stat_clear_snapshot()) AS fresh CROSS JOIN LATERAL ("
+    "SELECT backend_xid FROM pg_stat_activity WHERE datname = current_database() "
+    "AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()) AS writer)"
+)
+
+
 @dataclass(frozen=True)
 class DataVersion:
     #: The latest change to any curated record (None in an empty database).
@@ -31,11 +48,13 @@ class DataVersion:
     #: The newest history id of every curated model: moves with every change, even two
     #: changes in the same microsecond.
     stamp: str
+    #: PostgreSQL: the write transactions in progress, whose changes may yet appear.
+    in_progress: str = ""
 
     @property
     def key(self) -> str:
         changed = self.changed.isoformat() if self.changed else "-"
-        return f"{self.stamp}|{changed}"
+        return f"{self.stamp}|{changed}|{self.in_progress}"
 
 
 @cache
@@ -57,11 +76,16 @@ def data_version(using: str = DEFAULT_DB_ALIAS) -> DataVersion:
     for table, pk in _history_tables():
         columns.append(f"(SELECT MAX({quote(pk)}) FROM {quote(table)})")
         columns.append(f"(SELECT MAX({quote('history_date')}) FROM {quote(table)})")
+    if connection.vendor == "postgresql":
+        columns.append(IN_PROGRESS_SQL)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(columns)}")
         row = cursor.fetchone()
-    ids, dates = row[0::2], row[1::2]
-    return DataVersion(latest(dates, connection), ",".join(str(value or 0) for value in ids))
+    in_progress = row[-1] or "" if connection.vendor == "postgresql" else ""
+    pairs = row[:2 * len(_history_tables())]
+    ids, dates = pairs[0::2], pairs[1::2]
+    return DataVersion(latest(dates, connection), ",".join(str(value or 0) for value in ids),
+                       in_progress)
 
 
 def latest(values, connection) -> datetime | None:

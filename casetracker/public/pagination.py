@@ -32,7 +32,7 @@ class CasePaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         if bottom <= self.count // 2 or not self.object_list.ordered:
-            return super().page(number)
+            return self._get_page(slice_rows(self.object_list, bottom, top), number, self)
         # Rows [bottom, top) counted from the start are rows [count - top, count - bottom)
         # counted from the end.
         backwards = slice_rows(self.object_list.reverse(), self.count - top, self.count - bottom)

@@ -274,9 +274,9 @@ def prison_years_by_organisation() -> list[Organisation]:
         .order_by()
     )
     figures = {row.pop("organisation"): row for row in rows}
-    organisations = Organisation.objects.in_bulk(figures)
-    for pk, organisation in organisations.items():
-        for name, value in figures[pk].items():
+    organisations = list(Organisation.objects.filter(pk__in=list(figures)).order_by("name"))
+    for organisation in organisations:
+        for name, value in figures[organisation.pk].items():
             setattr(organisation, name, value)
-    return sorted(organisations.values(),
-                  key=lambda org: (-org.months, -org.life, org.name))
+    # A stable sort keeps the database's order of names (its collation) among equals.
+    return sorted(organisations, key=lambda org: (-org.months, -org.life))

@@ -155,3 +155,13 @@ def test_an_overlong_admin_search_is_refused_not_run(staff_client, record, model
     assert response.status_code == 200
     assert list(response.context["cl"].result_list) == []
     assert "at most 12 words" in response.content.decode()
+
+
+def test_year_filters_offer_restricted_years_only_to_who_may_see_them(
+        client, staff_client, record, editor):
+    """An editor, who may not see restricted records, is not told their years either."""
+    EventFactory(person=record, date="1999", is_restricted=True)
+    events = reverse("admin:cases_event_changelist")
+    assert "1999" in year_choices(staff_client.get(events))
+    client.force_login(editor)
+    assert "1999" not in year_choices(client.get(events))

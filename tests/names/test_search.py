@@ -8,7 +8,15 @@ import pytest
 from django.db import connection, transaction
 
 from casetracker.cases.models import Person, PublicationState
-from casetracker.names.search import EXACT, FUZZY, KEY, PREFIX, WORDS, did_you_mean
+from casetracker.names.search import (
+    EXACT,
+    FUZZY,
+    KEY,
+    PREFIX,
+    WORDS,
+    did_you_mean,
+    likely_duplicates,
+)
 from tests.factories import AliasFactory, PersonFactory
 
 INTENDED = [
@@ -240,3 +248,11 @@ def test_did_you_mean_never_suggests_unpublished_or_restricted_people(db, popula
     suggestions = did_you_mean("Kebirov", limit=10)
     assert suggestions[:3] == ["Muhiddin Kabirov", "Safar Kabirov", "Tillo Kabirov"]
     assert not {"Secret Kebirov", "Draft Kebirov"} & set(suggestions)
+
+
+def test_a_name_of_thousands_of_words_is_never_a_duplicate(db, django_assert_max_num_queries):
+    """The duplicate warning builds conditions per word: a hostile name of 5,000 words asks
+    the database nothing rather than planning 5,000 conditions."""
+    PersonFactory(name="a a")
+    with django_assert_max_num_queries(0):
+        assert not list(likely_duplicates(["a " * 5000]))
