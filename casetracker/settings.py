@@ -209,8 +209,10 @@ if env_bool("BEHIND_TLS_PROXY", default=False):
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# A shared cache, so API throttle counters hold across worker processes: set REDIS_URL in
-# production (e.g. redis://127.0.0.1:6379/0); without it each process counts on its own.
+# A shared cache, so API throttle counters hold across worker processes and the figures
+# cached until a record changes (casetracker/cases/versions.py) are computed once for all of
+# them: set REDIS_URL in production (e.g. redis://127.0.0.1:6379/0); without it each process
+# counts and caches on its own. Clear it when a release changes what a cached figure holds.
 REDIS_URL = env_str("REDIS_URL", "")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
