@@ -36,9 +36,7 @@ from casetracker.cases.models import (
     ProceedingCharge,
     Source,
 )
-
-SEARCH_MAX_LENGTH = 200
-
+from casetracker.names.search import MAX_QUERY_LENGTH
 
 # ---------------------------------------------------------------------------------------
 # Form fields and filters
@@ -167,7 +165,7 @@ class PersonFilterField(filters.Filter):
 
 class SearchFilter(filters.CharFilter):
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", SEARCH_MAX_LENGTH)
+        kwargs.setdefault("max_length", MAX_QUERY_LENGTH)
         super().__init__(**kwargs)
 
 

@@ -40,6 +40,7 @@ from casetracker.cases.roles import PUBLISH, VIEW_RESTRICTED
 from casetracker.cases.versions import cached, data_version
 from casetracker.names.changelist import RankedSearchChangeList
 from casetracker.names.forms import DuplicateWarningMixin
+from casetracker.names.search import MAX_QUERY_LENGTH, MAX_QUERY_WORDS
 
 admin.site.site_header = _("casetracker")
 admin.site.site_title = _("casetracker staff")
@@ -65,10 +66,6 @@ def is_curated(model) -> bool:
     return hasattr(model, "publication_state")
 
 
-MAX_SEARCH_LENGTH = 200
-MAX_SEARCH_WORDS = 12
-
-
 class BoundedSearchMixin:
     """Refuses admin searches too long to be a name: Django builds one condition per word,
     and thousands of words exhaust the database (a crafted link is enough)."""
@@ -79,11 +76,11 @@ class BoundedSearchMixin:
         return super().get_search_results(request, queryset, search_term)
 
     def search_is_too_long(self, request, search_term) -> bool:
-        if len(search_term) <= MAX_SEARCH_LENGTH and len(search_term.split()) <= MAX_SEARCH_WORDS:
+        if len(search_term) <= MAX_QUERY_LENGTH and len(search_term.split()) <= MAX_QUERY_WORDS:
             return False
         self.message_user(request, _("Search for at most %(words)d words and %(chars)d "
-                                     "characters.") % {"words": MAX_SEARCH_WORDS,
-                                                       "chars": MAX_SEARCH_LENGTH},
+                                     "characters.") % {"words": MAX_QUERY_WORDS,
+                                                       "chars": MAX_QUERY_LENGTH},
                           messages.WARNING)
         return True
 

@@ -55,7 +55,7 @@ from casetracker.cases.models import (
     Source,
     Verification,
 )
-from casetracker.names import keys
+from casetracker.names import keys, tables
 
 CHANGE_REASON = "synthetic data"
 EXTERNAL_ID_PREFIX = "synth"
@@ -171,13 +171,8 @@ TO_RUSSIAN = str.maketrans({
     "ү": "у", "ң": "н", "ә": "а", "і": "и", "ұ": "у", "Ҳ": "Х", "Ҷ": "Дж", "Қ": "К",
     "Ғ": "Г", "Ӯ": "У", "Ў": "У", "Ө": "О", "Ү": "У", "Ә": "А", "Ұ": "У",
 })
-_COMMON = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "з": "z", "и": "i",
-    "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
-    "с": "s", "т": "t", "у": "u", "ф": "f", "ц": "ts", "ш": "sh", "щ": "shch", "ъ": "",
-    "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya", "ё": "yo", "ж": "zh", "ч": "ch",
-    "х": "kh",
-}
+# The Russian letters, spelled as the name search reads them (names/tables.py).
+_COMMON = {letter: tables.CYRILLIC[letter] for letter in "абвгдезийклмнопрстуфцшщъыьэюяёжчх"}
 # Each scheme is how some outlet or passport office spells the same Cyrillic.
 SCHEMES: dict[str, dict[str, str]] = {
     # Tajik national romanisation, as English-language human-rights reports use it.
@@ -533,11 +528,7 @@ class Generator:
                 new.append(Organisation(name=name, abbreviation=abbreviation, kind=kind,
                                         country=country, slug=slug,
                                         description=f"{name}." if kind != "court" else ""))
-        taken = set(Organisation.objects.filter(slug__in=[o.slug for o in new])
-                    .values_list("slug", flat=True))
-        for org in new:
-            if org.slug in taken:
-                org.slug = f"{org.slug}-{self.seed}"
+        self._free_slugs(Organisation, new)
         self._create(Organisation, new)
         orgs = [*existing.values(), *new]
         self.courts: dict[str, list[Organisation]] = {}
@@ -553,11 +544,7 @@ class Generator:
         charges = {c.name: c for c in Charge.objects.filter(name__in=[n for n, *_ in CHARGES])}
         new_charges = [Charge(name=name, slug=slugify(name)) for name, *_ in CHARGES
                        if name not in charges]
-        taken = set(Charge.objects.filter(slug__in=[c.slug for c in new_charges])
-                    .values_list("slug", flat=True))
-        for charge in new_charges:
-            if charge.slug in taken:
-                charge.slug = f"{charge.slug}-{self.seed}"
+        self._free_slugs(Charge, new_charges)
         self._create(Charge, new_charges)
         charges.update({c.name: c for c in new_charges})
         self.charges = [(charges[name], article, weight) for name, article, weight in CHARGES]
@@ -567,6 +554,14 @@ class Generator:
         self._create(Source, self.wire_sources)
 
     # -- helpers --------------------------------------------------------------------------
+
+    def _free_slugs(self, model, objs: list):
+        """Give ``objs`` whose slug a stored ``model`` row already has the seed as a suffix."""
+        taken = set(model.objects.filter(slug__in=[obj.slug for obj in objs])
+                    .values_list("slug", flat=True))
+        for obj in objs:
+            if obj.slug in taken:
+                obj.slug = f"{obj.slug}-{self.seed}"
 
     def _create(self, model, objs: list):
         if not objs:

@@ -68,8 +68,10 @@ WORD_SIMILARITY_THRESHOLD = settings.NAME_SEARCH_WORD_SIMILARITY
 VOWEL_COST = 0.5
 DUPLICATES_SHOWN = 10
 # Each query word adds conditions to every tier: 5,000 words made a query whose planning
-# exhausted PostgreSQL's memory. No name is that long; a longer query matches no one.
+# exhausted PostgreSQL's memory. No name is that long; a longer query matches no one. Every
+# search box (site, API, admin) refuses more than these words and characters.
 MAX_QUERY_WORDS = 12
+MAX_QUERY_LENGTH = 200
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from casetracker.cases.models import (
     ProceedingCharge,
 )
 from casetracker.cases.versions import DataVersion, data_version
+from casetracker.names.search import MAX_QUERY_LENGTH
 from casetracker.public.queries import case_filter_choices
 
 # {value in the URL: (label, ordering)}; no value keeps the search's best-first or name order.
@@ -42,7 +43,7 @@ class CaseFilter(FilterSet):
     """Search, filters and sort order of the public case list."""
 
     q = CharFilter(
-        label=_("Name"), method="search_names", max_length=200,  # as the API's search
+        label=_("Name"), method="search_names", max_length=MAX_QUERY_LENGTH,
         help_text=_("Any spelling, in Latin or Cyrillic script."),
     )
     country = ChoiceFilter(label=_("Country"), empty_label=_("All countries"))

@@ -24,6 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Substr
 
 from casetracker.cases.models import (
+    CITED_FACTS,
     Affiliation,
     Charge,
     Citation,
@@ -33,7 +34,6 @@ from casetracker.cases.models import (
     Person,
     Proceeding,
     ProceedingCharge,
-    Relationship,
     Source,
 )
 from casetracker.cases.versions import DataVersion, cached, data_version
@@ -130,17 +130,12 @@ def organisation_members(organisation: Organisation):
 # Sources
 # ---------------------------------------------------------------------------------------
 
-# A citation documents a person only through a published fact of theirs.
-CITED_PEOPLE = {
-    "event": Event, "proceeding": Proceeding, "detention": Detention,
-    "affiliation": Affiliation, "relationship": Relationship,
-}
-
 
 def public_citations():
     """Citations of published facts in published sources."""
+    # A citation documents a person only through a published fact of theirs.
     facts = Q()
-    for name, model in CITED_PEOPLE.items():
+    for name, model in CITED_FACTS.items():
         facts |= Q(**{f"{name}__in": model.objects.published()})
     return Citation.objects.filter(facts, source__in=Source.objects.published())
 
