@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/casetracker
 export CASETRACKER_ENV ?= development
+# One pytest worker per core, each with its own test database (pytest-xdist).
+PYTEST_ARGS ?= -n auto
 
 .PHONY: setup run serve test test-sqlite test-postgres lint bench clean
 
