@@ -92,3 +92,32 @@ class ApiToken(models.Model):
         if self.last_used_at is None or now - self.last_used_at > LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=self.pk).update(last_used_at=now)
             self.last_used_at = now
+
+
+class Submission(models.Model):
+    """What a partner sent through the API for one record, in the API's own representation.
+
+    The API answers a partner's write, and its reads of its own drafts, from these alone
+    (merged, oldest first): never with what staff added, corrected or restricted since.
+    A submission to a locked record (a published one) waits for review as ``revisions``.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                             related_name="api_submissions", verbose_name=_("partner account"))
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT,
+                                     related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    data = models.JSONField(_("what was sent"), default=dict)
+    revisions = models.ManyToManyField(
+        "cases.Revision", blank=True, related_name="+", verbose_name=_("revisions"),
+        help_text=_("The changes it waits as, when the record was locked."))
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("API submission")
+        verbose_name_plural = _("API submissions")
+        indexes = [models.Index(fields=["content_type", "object_id", "user"])]
+
+    def __str__(self):
+        return f"{self.user} → {self.content_type.model} #{self.object_id}"

@@ -506,9 +506,12 @@ class CitationWriteSerializer(serializers.Serializer):
 
 
 class DraftSerializer(serializers.ModelSerializer):
-    """Base for writes: the response shows the record as stored, a draft awaiting review."""
+    """Base for writes: the response shows what the partner submitted (``services``)."""
 
     publication_state = serializers.CharField(read_only=True)
+    pending_review = serializers.BooleanField(
+        read_only=True, default=False,
+        help_text="True while a change you sent to a published record waits for review.")
 
 
 class AliasNamesField(serializers.ListField):
@@ -528,7 +531,8 @@ class PersonWriteSerializer(DraftSerializer):
     class Meta:
         model = Person
         fields = ["id", "name", "aliases", "sex", "birth_year", "country", "occupation",
-                  "summary", "status", "involvement", "external_id", "publication_state"]
+                  "summary", "status", "involvement", "external_id", "publication_state",
+                  "pending_review"]
 
 
 class EventWriteSerializer(DraftSerializer):
@@ -546,7 +550,7 @@ class EventWriteSerializer(DraftSerializer):
         model = Event
         fields = ["id", "person", "kind", "date", "place", "place_is_restricted", "country",
                   "perpetrator", "description", "verification", "citations",
-                  "publication_state"]
+                  "publication_state", "pending_review"]
 
 
 class ProceedingWriteSerializer(DraftSerializer):
@@ -567,7 +571,8 @@ class ProceedingWriteSerializer(DraftSerializer):
         model = Proceeding
         fields = ["id", "person", "court", "verdict_date", "closed_trial", "outcome",
                   "term_months", "life", "fine", "confiscation", "appeal", "charges",
-                  "description", "verification", "citations", "publication_state"]
+                  "description", "verification", "citations", "publication_state",
+                  "pending_review"]
 
 
 class SourceWriteSerializer(DraftSerializer):
@@ -578,7 +583,7 @@ class SourceWriteSerializer(DraftSerializer):
     class Meta:
         model = Source
         fields = ["id", "slug", "title", "publisher", "author", "published", "url", "language",
-                  "publication_state"]
+                  "publication_state", "pending_review"]
         extra_kwargs = {"slug": {"validators": []}}  # uniqueness: full_clean() in services
 
 

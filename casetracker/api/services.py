@@ -1,15 +1,28 @@
 """Writes made by partners through the API.
 
-A partner never publishes: whatever they create or update lands as a draft, attributed to
-their account in the audit history, for staff to review in the admin. A partner may update
-only what they submitted themselves (whatever its state since), so a token cannot take a
-published case off the site by editing it; they may attach new facts to any published person
-and cite any published source.
+A partner never publishes, and its writes never reach back into what staff did:
+
+- what it creates lands as a draft, attributed to it (``submitted_by`` and the audit
+  history), for staff to review;
+- it may update only what it submitted. An update of a record that is still a draft (or in
+  review) applies at once; an update of a locked record (published or withdrawn: see
+  ``casetracker/cases/policy.py``) becomes pending revisions for a reviewer, and the public
+  record stays as it is;
+- every write is kept as a :class:`~casetracker.api.models.Submission`, and the API answers
+  with the partner's own submissions merged (``partner_view``), never with the stored
+  record, which staff may have corrected, completed or restricted since.
+
+A partner may attach new facts to any published person and cite any published source.
 """
 
+import copy
+
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 
+from casetracker.api.models import Submission
+from casetracker.cases import policy
 from casetracker.cases.models import (
     Alias,
     Citation,
@@ -18,27 +31,31 @@ from casetracker.cases.models import (
     Proceeding,
     ProceedingCharge,
     PublicationState,
+    Revision,
     Source,
     unique_slug,
+)
+from casetracker.cases.services import (
+    attribute,
+    propose_addition,
+    propose_change,
+    propose_deletion,
 )
 
 CHANGE_REASON = "Submitted through the API"
 
 
 def submitted_by(model, user):
-    """Records of ``model`` whose creation the history attributes to ``user``."""
-    created = model.history.filter(history_type="+", history_user=user).values("id")
-    return model.objects.filter(pk__in=created)
+    """Records of ``model`` that ``user`` submitted through the API."""
+    return model.objects.filter(submitted_by=user)
 
 
 def writable(model, user, *, include_published=False):
     """What ``user`` may update (their submissions), or refer to (also what is public)."""
-    queryset = submitted_by(model, user)
     if include_published:
-        queryset = model.objects.filter(
-            Q(pk__in=queryset.values("pk")) | Q(pk__in=model.objects.published().values("pk"))
-        )
-    return queryset
+        return model.objects.filter(Q(submitted_by=user) | Q(pk__in=policy.public(
+            model.objects.all()).values("pk")))
+    return submitted_by(model, user)
 
 
 def computed_fields(instance) -> list[str]:
@@ -46,16 +63,16 @@ def computed_fields(instance) -> list[str]:
     return [field.name for field in instance._meta.fields if not field.editable]
 
 
-def _save_draft(instance, fields: dict, *, user, exclude=()):
-    """Apply ``fields``, validate the whole record, save it as a draft attributed to ``user``."""
-    for name, value in fields.items():
-        setattr(instance, name, value)
-    instance.publication_state = PublicationState.DRAFT
-    instance.full_clean(exclude=[*computed_fields(instance), *exclude])
-    instance._history_user = user
-    instance._change_reason = CHANGE_REASON
-    instance.save()
-    return instance
+def partner_view(record, user) -> dict:
+    """What ``user`` submitted for ``record``, merged oldest first, with its id and state."""
+    merged = {}
+    submissions = Submission.objects.filter(
+        user=user, content_type=ContentType.objects.get_for_model(record), object_id=record.pk)
+    for submission in submissions:
+        merged.update(submission.data)
+    pending = Revision.objects.pending().filter(pk__in=submissions.values("revisions")).exists()
+    return {**merged, "id": record.pk, "publication_state": record.publication_state,
+            "pending_review": pending}
 
 
 def _lock(instance):
@@ -66,80 +83,144 @@ def _lock(instance):
         instance.refresh_from_db(from_queryset=type(instance).objects.select_for_update())
 
 
-def _replace_citations(fact, citations, *, user, fact_field):
+class Write:
+    """One partner write: the record, the fields sent, and whether it waits for review."""
+
+    def __init__(self, *, user, instance, fields, exclude=()):
+        self.user, self.fields, self.exclude = user, fields, exclude
+        self.creating = instance.pk is None
+        _lock(instance)
+        self.record = instance
+        self.locked = not self.creating and policy.is_locked(instance)
+        self.revisions = []
+
+    def save(self):
+        """Save the record's fields, or propose them when the record is locked."""
+        record = self.record
+        if self.locked:
+            proposed = copy.copy(record)
+            for name, value in self.fields.items():
+                setattr(proposed, name, value)
+            proposed.full_clean(exclude=[*computed_fields(proposed), *self.exclude])
+            self._proposed(propose_change(user=self.user, stored=record, instance=proposed,
+                                          reason=CHANGE_REASON))
+            return
+        for name, value in self.fields.items():
+            setattr(record, name, value)
+        if self.creating:
+            record.publication_state = PublicationState.DRAFT
+            record.submitted_by = self.user
+        record.full_clean(exclude=[*computed_fields(record), *self.exclude])
+        attribute(record, user=self.user, reason=CHANGE_REASON)
+        record.save()
+
+    def add(self, part):
+        """Add a part of the record (an alias, a citation, a charge)."""
+        part.full_clean(exclude=computed_fields(part))
+        if self.locked:
+            self._proposed(propose_addition(user=self.user, instance=part,
+                                            reason=CHANGE_REASON))
+        else:
+            attribute(part, user=self.user, reason=CHANGE_REASON)
+            part.save()
+
+    def remove(self, part):
+        if self.locked:
+            self._proposed(propose_deletion(user=self.user, instance=part,
+                                            reason=CHANGE_REASON))
+        else:
+            attribute(part, user=self.user, reason=CHANGE_REASON)
+            part.delete()
+
+    def _proposed(self, revision):
+        if revision is not None:
+            self.revisions.append(revision)
+
+    def keep(self, representation: dict):
+        """Keep what the partner sent, as the API represents it."""
+        submission = Submission.objects.create(
+            user=self.user, content_type=ContentType.objects.get_for_model(self.record),
+            object_id=self.record.pk,
+            data={name: value for name, value in representation.items()
+                  if name not in ("id", "publication_state", "pending_review")})
+        submission.revisions.set(self.revisions)
+
+
+def _replace_citations(write, citations, *, fact_field):
     if citations is None:
         return
-    for old in fact.citations.all():
-        old._history_user = user
-        old.delete()
+    for old in write.record.citations.all():
+        write.remove(old)
     for citation in citations:
-        new = Citation(source=citation["source"], passage=citation["passage"],
-                       **{fact_field: fact})
-        new.full_clean()
-        new._history_user = user
-        new._change_reason = CHANGE_REASON
-        new.save()
+        write.add(Citation(source=citation["source"], passage=citation["passage"],
+                           **{fact_field: write.record}))
 
 
 @transaction.atomic
-def submit_person(*, user, instance: Person | None = None, aliases=None, **fields) -> Person:
-    """Create (or update ``instance``) a person as a draft; ``aliases`` replaces the public ones."""
-    person = instance or Person()
-    _lock(person)
-    if person.pk:
-        person.version += 1  # an admin form opened on the old version must not overwrite this
-    _save_draft(person, fields, user=user, exclude=["slug"])
+def submit_person(*, user, represent, instance: Person | None = None, aliases=None,
+                  **fields) -> dict:
+    """Create (or update ``instance``) a person; ``aliases`` replaces the public ones.
+
+    ``represent`` turns a record (or the fields sent) into the API's representation.
+    """
+    write = Write(user=user, instance=instance or Person(), fields=fields, exclude=["slug"])
+    write.save()
+    person = write.record
     if aliases is not None:
         wanted = list(dict.fromkeys(name.strip() for name in aliases if name.strip()))
         for alias in person.aliases.filter(is_restricted=False).exclude(name__in=wanted):
-            alias._history_user = user
-            alias.delete()
+            write.remove(alias)
         existing = set(person.aliases.values_list("name", flat=True))
         for name in wanted:
             if name not in existing:
-                alias = Alias(person=person, name=name)
-                alias.full_clean(exclude=computed_fields(alias))
-                alias._history_user = user
-                alias._change_reason = CHANGE_REASON
-                alias.save()
-    return person
+                write.add(Alias(person=person, name=name))
+    sent = {**fields, **({"aliases": aliases} if aliases is not None else {})}
+    write.keep(represent(person) if write.creating else represent(sent))
+    return partner_view(person, user)
 
 
 @transaction.atomic
-def submit_event(*, user, instance=None, citations=None, **fields):
-    event = instance or Event()
-    _lock(event)
-    _save_draft(event, fields, user=user)
-    _replace_citations(event, citations, user=user, fact_field="event")
-    return event
+def submit_event(*, user, represent, instance=None, citations=None, **fields) -> dict:
+    write = Write(user=user, instance=instance or Event(), fields=fields)
+    write.save()
+    _replace_citations(write, citations, fact_field="event")
+    write.keep(represent(write.record) if write.creating else represent(fields))
+    return partner_view(write.record, user)
 
 
 @transaction.atomic
-def submit_proceeding(*, user, instance=None, charges=None, citations=None, **fields):
-    proceeding = instance or Proceeding()
-    _lock(proceeding)
-    _save_draft(proceeding, fields, user=user)
+def submit_proceeding(*, user, represent, instance=None, charges=None, citations=None,
+                      **fields) -> dict:
+    write = Write(user=user, instance=instance or Proceeding(), fields=fields)
+    write.save()
+    proceeding = write.record
     if charges is not None:
         wanted = {charge.pk: charge for charge in charges}
         for link in proceeding.proceeding_charges.exclude(charge__in=list(wanted)):
-            link._history_user = user
-            link.delete()
+            write.remove(link)
         existing = set(proceeding.proceeding_charges.values_list("charge_id", flat=True))
         for charge_id, charge in wanted.items():
             if charge_id not in existing:
-                link = ProceedingCharge(proceeding=proceeding, charge=charge)
-                link._history_user = user
-                link._change_reason = CHANGE_REASON
-                link.save()
-    _replace_citations(proceeding, citations, user=user, fact_field="proceeding")
-    return proceeding
+                write.add(ProceedingCharge(proceeding=proceeding, charge=charge))
+    _replace_citations(write, citations, fact_field="proceeding")
+    sent = {**fields, **({"charges": charges} if charges is not None else {})}
+    write.keep(represent(proceeding) if write.creating else represent(sent))
+    return partner_view(proceeding, user)
 
 
 @transaction.atomic
-def submit_source(*, user, instance=None, **fields):
+def submit_source(*, user, represent, instance=None, **fields) -> dict:
     source = instance or Source()
-    _lock(source)
-    if not (fields.get("slug") or source.slug):
-        fields["slug"] = unique_slug(Source, f"{fields.get('publisher', '')} {fields['title']}")
-    _save_draft(source, fields, user=user)
-    return source
+    wanted = fields.get("slug")
+    if source.pk is None:
+        # A slug taken by a record the partner may not see must not reveal that it exists:
+        # the source is stored under a free variant, and the partner is answered with its own.
+        fields["slug"] = unique_slug(
+            Source, wanted or f"{fields.get('publisher', '')} {fields['title']}")
+    elif wanted and wanted != source.slug:
+        fields["slug"] = unique_slug(Source, wanted)
+    write = Write(user=user, instance=source, fields=fields)
+    write.save()
+    sent = represent(write.record) if write.creating else represent(fields)
+    write.keep({**sent, **({"slug": wanted} if wanted else {})})
+    return partner_view(write.record, user)

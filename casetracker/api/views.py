@@ -218,25 +218,39 @@ class WritableViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, PublicVi
         self.valid_pk()
         return super().get_object()
 
+    def represent(self, value) -> dict:
+        """A record, or the fields a partner sent, in this endpoint's write representation."""
+        serializer = self.get_serializer()
+        if not isinstance(value, dict):
+            return self.get_serializer(value).data
+        fields = serializer.fields
+        return {name: None if item is None else fields[name].to_representation(item)
+                for name, item in value.items()
+                if name in fields and not fields[name].write_only}
+
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        record = type(self).submit(user=request.user, **serializer.validated_data)
-        return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)
+        view = type(self).submit(user=request.user, represent=self.represent,
+                                 **serializer.validated_data)
+        return Response(view, status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, partial=False, **kwargs):
         record = self.get_object()
         serializer = self.get_serializer(record, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        record = type(self).submit(user=request.user, instance=record,
-                                   **serializer.validated_data)
-        return Response(self.get_serializer(record).data)
+        view = type(self).submit(user=request.user, represent=self.represent, instance=record,
+                                 **serializer.validated_data)
+        return Response(view)
 
 
 WRITE_SCHEMA = {
     "description": "Needs a token allowed to write (`Authorization: Token <key>`). The record "
                    "is saved as a draft for staff to review; it is not public until they "
-                   "publish it. You may update only records you submitted.",
+                   "publish it. You may update only records you submitted: an update of one "
+                   "staff have published waits for their review (`pending_review`) and the "
+                   "public record stays as it is. The answer shows what you submitted, not "
+                   "what staff added since.",
 }
 
 

@@ -1,41 +1,71 @@
-"""Admin form behaviour for confidentiality and conflict-safe editing."""
+"""Admin form behaviour for the access policy and conflict-safe editing."""
 
 from django import forms
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from casetracker.cases import policy
+
 MASKED_HELP = _("Restricted: a value is recorded, but only reviewers can see it. Leave this "
                 "empty to keep it, or type a new value to replace it.")
 
 
-class RestrictedFieldsMixin:
-    """Makes restricted values write-only for staff who may not see them.
+class PolicyFormMixin:
+    """Shows and takes a record's values as the access policy allows ``policy_user``.
 
-    ``restricted_fields`` maps a field name to a test on the instance saying whether its
-    value is restricted. The admin sets ``mask_restricted`` on the form class it builds for
-    a user without the ``view_restricted`` permission.
+    The admin builds every form class it renders with this mixin and the user set
+    (``policy_form``). Values the user may not read (``policy.masked_fields``) are masked
+    on the instance itself, so a read-only form, a history version or an inline shows
+    ``policy.MASK`` and never the value; in an editable form they are write-only (an empty
+    box keeps the stored value, a new value replaces it). Fields the user may not change
+    (``policy.protected_fields``: the publication state of a locked record, a restriction
+    already set) are disabled and keep the stored value.
     """
 
-    restricted_fields: dict = {}
-    mask_restricted = False
+    policy_user = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.masked_fields = set()
-        if not self.mask_restricted:
-            return
-        for name, is_restricted in self.restricted_fields.items():
-            if name in self.fields and self.instance.pk and is_restricted(self.instance):
-                self.masked_fields.add(name)
+        self.hidden_values = {}
+        instance, user = self.instance, self.policy_user
+        unlimited = policy.may_see_restricted(user) and policy.may_publish(user)
+        stored = _stored(instance) if instance.pk and not unlimited else None
+        for name in policy.masked_fields(instance, user, also=stored):
+            self.hidden_values[name] = getattr(stored or instance, name)
+            setattr(instance, name, policy.MASK)
+            if name in self.fields:
                 self.initial[name] = ""
                 self.fields[name].help_text = MASKED_HELP
+        if stored is not None:
+            for name in policy.protected_fields(stored, user) & set(self.fields):
+                field = self.fields[name]
+                field.disabled = True
+                if hasattr(field, "choices") and name == "publication_state":
+                    field.choices = type(stored)._meta.get_field(name).choices
+                self.initial[name] = getattr(stored, name)
 
     def clean(self):
         cleaned_data = super().clean()
-        for name in self.masked_fields:
-            if not cleaned_data.get(name):
-                cleaned_data[name] = getattr(self.instance, name)
+        for name, value in self.hidden_values.items():
+            if name in self.fields:
+                if not cleaned_data.get(name):
+                    cleaned_data[name] = value
+            else:  # shown masked, not in the form: put the stored value back
+                setattr(self.instance, name, value)
         return cleaned_data
+
+
+def _stored(instance):
+    """The stored row of ``instance`` when the policy masks something of its model."""
+    if instance._meta.label_lower not in policy.RESTRICTED_VALUES and not any(
+            hasattr(instance, flag) for flag in (*policy.RESTRICTION_FLAGS, "publication_state")):
+        return None
+    return type(instance)._default_manager.filter(pk=instance.pk).first()
+
+
+def policy_form(form_class, user):
+    """``form_class`` as ``user`` may see and fill it in (see :class:`PolicyFormMixin`)."""
+    return type(form_class.__name__, (PolicyFormMixin, form_class), {"policy_user": user})
 
 
 class VersionedFormMixin(forms.Form):

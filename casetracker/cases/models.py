@@ -6,11 +6,15 @@ The shape follows the HURIDOCS Events Standard Formats: a *Person* is the victim
 *Sources* with the passage that supports it.
 """
 
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import (
     Case,
+    Exists,
     F,
     Func,
     IntegerField,
@@ -32,6 +36,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from casetracker.cases.dates import PartialDateField
+from casetracker.cases.policy import Masked
 from casetracker.names.keys import assign_keys
 
 
@@ -54,6 +59,14 @@ class CuratedQuerySet(models.QuerySet):
         return self.filter(publication_state=PublicationState.PUBLISHED, is_restricted=False)
 
 
+def refuse_masked(instance) -> None:
+    """A value masked for a user who may not read it (``policy.MASK``) is never stored."""
+    for field in instance._meta.concrete_fields:
+        if isinstance(field.value_from_object(instance), Masked):
+            raise ValueError(f"{instance._meta.label}.{field.name} holds a masked value: the "
+                             "stored value must be restored before saving.")
+
+
 class Curated(models.Model):
     """Fields every curated record shares: its publication state, confidentiality and dates."""
 
@@ -70,6 +83,11 @@ class Curated(models.Model):
         default=False,
         help_text=_("Restricted records never leave the admin, even when published."),
     )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+", editable=False,
+        help_text=_("The partner account that submitted it through the API."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last updated"), auto_now=True, db_index=True)
 
@@ -77,6 +95,10 @@ class Curated(models.Model):
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        refuse_masked(self)
+        super().save(*args, **kwargs)
 
     @property
     def is_public(self) -> bool:
@@ -106,6 +128,21 @@ class Fact(Curated):
 # ---------------------------------------------------------------------------------------
 # Organisations
 # ---------------------------------------------------------------------------------------
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def public(self):
+        """Organisations a public record names: a published affiliation, the perpetrator of a
+        published event or the court of a published proceeding, of a published person."""
+        people = Person.objects.published()
+        return self.filter(
+            Exists(Affiliation.objects.published().filter(organisation=OuterRef("pk"),
+                                                          person__in=people))
+            | Exists(Event.objects.published().filter(perpetrator=OuterRef("pk"),
+                                                      person__in=people))
+            | Exists(Proceeding.objects.published().filter(court=OuterRef("pk"),
+                                                           person__in=people))
+        )
 
 
 class Organisation(models.Model):
@@ -141,6 +178,7 @@ class Organisation(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
 
+    objects = OrganisationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -455,6 +493,7 @@ class Alias(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        refuse_masked(self)
         assign_keys(self)
         super().save(*args, **kwargs)
 
@@ -667,6 +706,15 @@ class Event(Fact):
         return "" if self.place_is_restricted else self.place
 
 
+class ChargeQuerySet(models.QuerySet):
+    def public(self):
+        """Charges brought in a published proceeding against a published person."""
+        return self.filter(Exists(ProceedingCharge.objects.filter(
+            charge=OuterRef("pk"),
+            proceeding__in=Proceeding.objects.published().filter(
+                person__in=Person.objects.published()))))
+
+
 class Charge(models.Model):
     """A normalised criminal charge ("terrorism", "fraud"), whatever the wording of the code."""
 
@@ -676,6 +724,7 @@ class Charge(models.Model):
     description = models.TextField(_("description"), blank=True,
                                    help_text=_("What the charge covers, for readers."))
 
+    objects = ChargeQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -931,3 +980,98 @@ class Citation(models.Model):
     @property
     def fact(self):
         return next(getattr(self, name) for name in CITABLE if getattr(self, f"{name}_id"))
+
+
+# ---------------------------------------------------------------------------------------
+# Revisions: changes waiting for a reviewer
+# ---------------------------------------------------------------------------------------
+
+
+class RevisionQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(state=Revision.State.PENDING)
+
+    def of_case(self, person):
+        """Revisions of ``person``'s record: the person and every part of their case."""
+        return self.filter(case=person)
+
+    def submitted_by(self, user, record):
+        """``user``'s submissions for ``record``, oldest first: what a partner sent us."""
+        return self.filter(author=user, target_type=ContentType.objects.get_for_model(record),
+                           target_id=record.pk).exclude(state=Revision.State.REJECTED) \
+            .order_by("created_at", "pk")
+
+
+class Revision(models.Model):
+    """A change proposed to a record, kept with who proposed it and what became of it.
+
+    A change an editor or a partner makes to a locked record (published or withdrawn, or a
+    part of one: see ``policy.py``), or a part they add to or remove from one, waits here
+    for a reviewer: the public sees the record as it was until the revision is approved.
+    A partner's writes to its own drafts apply at once and are kept here too, as what the
+    partner submitted (the API answers with that, never with what staff added since).
+
+    ``changes`` maps each field changed to ``[old, new]``, both as text
+    (``Field.value_to_string``); for an addition ``old`` is null.
+    """
+
+    class Action(models.TextChoices):
+        CHANGE = "change", _("Change")
+        ADD = "add", _("Addition")
+        DELETE = "delete", _("Deletion")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        APPLIED = "applied", _("Applied at once (not locked)")
+
+    target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("kind of record"))
+    target_id = models.PositiveBigIntegerField(
+        _("record"), null=True, blank=True,
+        help_text=_("Empty for an addition not approved yet."))
+    target = GenericForeignKey("target_type", "target_id")
+    # Where it shows and who may see it: the record itself, or the record an addition joins.
+    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    subject_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("subject_type", "subject_id")
+    case = models.ForeignKey(Person, verbose_name=_("case"), null=True, blank=True,
+                             on_delete=models.CASCADE, related_name="revisions",
+                             help_text=_("The person whose record it changes, if any."))
+    action = models.CharField(_("action"), max_length=8, choices=Action)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    state = models.CharField(_("state"), max_length=8, choices=State, default=State.PENDING,
+                             db_index=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("proposed by"),
+                               null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("proposed"), auto_now_add=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"),
+                                    null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    review_note = models.CharField(
+        _("review note"), max_length=300, blank=True,
+        help_text=_("Why the change was approved or rejected, for its author."))
+
+    objects = RevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        indexes = [models.Index(fields=["target_type", "target_id"]),
+                   models.Index(fields=["subject_type", "subject_id"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action="add") | Q(target_id__isnull=False),
+                name="revision_names_its_record",
+                violation_error_message=_("A change or a deletion names its record."),
+            ),
+        ]
+
+    def __str__(self):
+        model = self.target_type.model_class()
+        what = model._meta.verbose_name if model else self.target_type.model
+        return f"{self.get_action_display()} of {what} #{self.target_id or 'new'}"

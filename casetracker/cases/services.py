@@ -8,7 +8,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 
+from casetracker.cases import policy
 from casetracker.cases.models import Alias, Person
 from casetracker.names.keys import rebuild_keys
 
@@ -251,3 +253,240 @@ def person_merge(*, keep, duplicate, user):
                 setattr(keep, name, value)
         saved(keep)
     return keep
+
+
+# ---------------------------------------------------------------------------------------
+# Changes to records, through the access policy: applied at once or kept for review
+# ---------------------------------------------------------------------------------------
+
+
+def attribute(instance, *, user, reason: str = ""):
+    """Name ``user`` and ``reason`` in the history row the next save or delete writes."""
+    instance._history_user = user
+    instance._change_reason = reason
+    return instance
+
+
+def field_text(field, instance):
+    """A field's value as the text a revision keeps (None for no value)."""
+    value = field.value_from_object(instance)
+    if value is None:
+        return None
+    return field.value_to_string(instance)
+
+
+def editable_fields(model):
+    """The fields staff set on a record (not keys, counters or timestamps it sets itself)."""
+    return [field for field in model._meta.concrete_fields
+            if field.editable and not field.primary_key]
+
+
+def validate(instance):
+    """``full_clean()`` but for the fields the record computes itself (keys, counters)."""
+    instance.full_clean(exclude=[field.name for field in instance._meta.concrete_fields
+                                 if not field.editable])
+
+
+def record_changes(stored, instance) -> dict[str, list]:
+    """``{field name: [old text, new text]}`` for each field ``instance`` changes on ``stored``.
+
+    A masked value (``policy.MASK``, shown to a user who may not read it) is no change.
+    """
+    changes = {}
+    for field in editable_fields(type(stored)):
+        new = field.value_from_object(instance)
+        if isinstance(new, policy.Masked):
+            continue
+        old_text, new_text = field_text(field, stored), field_text(field, instance)
+        if old_text != new_text:
+            changes[field.name] = [old_text, new_text]
+    return changes
+
+
+def _refuse(message):
+    from django.core.exceptions import PermissionDenied
+
+    raise PermissionDenied(message)
+
+
+def _revision(*, user, action, record, subject, changes, reason, state=None):
+    from django.contrib.contenttypes.models import ContentType
+
+    from casetracker.cases.models import Revision
+
+    revision = Revision(
+        target_type=ContentType.objects.get_for_model(record),
+        target_id=record.pk if action != Revision.Action.ADD or record.pk else None,
+        subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk,
+        case=case_of(subject), action=action, changes=changes, author=user,
+        reason=reason[:300], state=state or Revision.State.PENDING,
+    )
+    revision.full_clean()
+    revision.save()
+    return revision
+
+
+def case_of(record):
+    """The person whose case ``record`` is part of, or None (sources, reference data)."""
+    from casetracker.cases.models import Person
+
+    while record is not None and not isinstance(record, Person):
+        if getattr(record, "person_id", None):
+            return record.person
+        parent = policy.owner(record)
+        record = parent if parent is not record else None
+    return record
+
+
+def propose_change(*, user, stored, instance, reason: str = ""):
+    """Keep ``instance``'s changes to the ``stored`` record as a pending revision (None when
+    it changes nothing)."""
+    from casetracker.cases.models import Revision
+
+    changes = record_changes(stored, instance)
+    if not changes:
+        return None
+    return _revision(user=user, action=Revision.Action.CHANGE, record=stored, subject=stored,
+                     changes=changes, reason=reason)
+
+
+def propose_addition(*, user, instance, reason: str = ""):
+    """Keep the new ``instance`` (a part of a locked record) as a pending addition."""
+    from casetracker.cases.models import Revision
+
+    changes = {field.name: [None, field_text(field, instance)]
+               for field in editable_fields(type(instance))
+               if field_text(field, instance) not in (None, "")}
+    return _revision(user=user, action=Revision.Action.ADD, record=instance,
+                     subject=policy.owner(instance) or instance, changes=changes, reason=reason)
+
+
+def propose_deletion(*, user, instance, reason: str = ""):
+    from casetracker.cases.models import Revision
+
+    return _revision(user=user, action=Revision.Action.DELETE, record=instance,
+                     subject=instance, changes={}, reason=reason)
+
+
+def record_save(*, user, instance, reason: str = ""):
+    """Save ``user``'s change to ``instance`` (a stored record), as the policy says.
+
+    The change is the difference between ``instance`` and the stored row, in the fields
+    staff edit; it is applied at once, or kept as a pending revision when the record is
+    locked (``policy.change_access``). Returns the revision, or None when applied. Raises
+    PermissionDenied for a change the user may not make at all.
+    """
+    model = type(instance)
+    with transaction.atomic():
+        stored = model._default_manager.select_for_update().get(pk=instance.pk)
+        access = policy.change_access(stored, user)
+        if access is policy.Access.NONE:
+            _refuse(f"You may not change this {model._meta.verbose_name}.")
+        changes = record_changes(stored, instance)
+        forbidden = sorted(set(changes) & policy.protected_fields(stored, user))
+        if forbidden:
+            names = ", ".join(str(model._meta.get_field(name).verbose_name) for name in forbidden)
+            _refuse(f"Only a reviewer may change the {names} of this "
+                    f"{model._meta.verbose_name}.")
+        if not changes:
+            return None
+        if access is policy.Access.REVIEW:
+            return propose_change(user=user, stored=stored, instance=instance, reason=reason)
+        for name in changes:
+            field = model._meta.get_field(name)
+            setattr(stored, field.attname, field.value_from_object(instance))
+        validate(stored)
+        attribute(stored, user=user, reason=reason)
+        stored.save()
+        for field in model._meta.concrete_fields:  # the caller's copy shows what was stored
+            setattr(instance, field.attname, getattr(stored, field.attname))
+    return None
+
+
+def record_add(*, user, instance, reason: str = ""):
+    """Add ``instance`` (its parent set), or keep it as a pending addition to a locked record."""
+    with transaction.atomic():
+        access = policy.add_access(instance, user)
+        if access is policy.Access.NONE:
+            _refuse(f"You may not add this {instance._meta.verbose_name}.")
+        if access is policy.Access.REVIEW:
+            return propose_addition(user=user, instance=instance, reason=reason)
+        validate(instance)
+        attribute(instance, user=user, reason=reason)
+        instance.save()
+    return None
+
+
+def record_delete(*, user, instance, reason: str = ""):
+    """Delete ``instance``, or keep its deletion from a locked record for review."""
+    with transaction.atomic():
+        access = policy.delete_access(instance, user)
+        if access is policy.Access.NONE:
+            _refuse(f"You may not delete this {instance._meta.verbose_name}.")
+        if access is policy.Access.REVIEW:
+            return propose_deletion(user=user, instance=instance, reason=reason)
+        attribute(instance, user=user, reason=reason)
+        instance.delete()
+    return None
+
+
+def _apply_texts(instance, changes):
+    for name, (_old, new) in changes.items():
+        field = instance._meta.get_field(name)
+        setattr(instance, field.attname, None if new is None else field.to_python(new))
+
+
+def revision_approve(*, revision, user, note: str = ""):
+    """Apply a pending revision: the change becomes the record, and public if it is."""
+    from casetracker.cases.models import Revision
+
+    if not policy.may_publish(user):
+        _refuse("Only a reviewer may approve a change.")
+    with transaction.atomic():
+        revision = Revision.objects.select_for_update().get(pk=revision.pk)
+        if revision.state != Revision.State.PENDING:
+            raise ValidationError(f"This revision is {revision.get_state_display().lower()}, "
+                                  "not waiting for review.")
+        model = revision.target_type.model_class()
+        reason = f"Approved revision {revision.pk} by {revision.author or 'a deleted user'}"
+        if revision.action == Revision.Action.ADD:
+            record = model()
+            _apply_texts(record, revision.changes)
+            validate(record)
+            attribute(record, user=user, reason=reason)
+            record.save()
+            revision.target_id = record.pk
+        else:
+            record = model._default_manager.select_for_update().filter(
+                pk=revision.target_id).first()
+            if record is None:
+                raise ValidationError("The record this revision changes no longer exists.")
+            attribute(record, user=user, reason=reason)
+            if revision.action == Revision.Action.DELETE:
+                record.delete()
+            else:
+                _apply_texts(record, revision.changes)
+                validate(record)
+                record.save()
+        revision.state = Revision.State.APPROVED
+        revision.reviewed_by, revision.reviewed_at = user, timezone.now()
+        revision.review_note = note[:300]
+        revision.save()
+    return revision
+
+
+def revision_reject(*, revision, user, note: str = ""):
+    from casetracker.cases.models import Revision
+
+    if not policy.may_publish(user):
+        _refuse("Only a reviewer may reject a change.")
+    with transaction.atomic():
+        revision = Revision.objects.select_for_update().get(pk=revision.pk)
+        if revision.state != Revision.State.PENDING:
+            raise ValidationError(f"This revision is {revision.get_state_display().lower()}, "
+                                  "not waiting for review.")
+        revision.state = Revision.State.REJECTED
+        revision.reviewed_by, revision.reviewed_at = user, timezone.now()
+        revision.review_note = note[:300]
+        revision.save()
+    return revision

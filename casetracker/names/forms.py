@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from casetracker.cases import policy
 from casetracker.names.search import DUPLICATES_SHOWN, likely_duplicates
 
 
@@ -18,8 +19,8 @@ class DuplicateWarningMixin(forms.Form):
 
     The aliases are typed in the alias inline, a separate formset; this form reads the names
     submitted there (``alias_prefix``) so the warning comes before anything is saved.
-    Without ``mask_restricted`` (set by the admin for staff who may see restricted records),
-    restricted people and aliases are compared too.
+    Restricted people and aliases are compared only for staff who may see them (the admin
+    sets ``policy_user``).
     """
 
     alias_prefix = "aliases"
@@ -41,7 +42,7 @@ class DuplicateWarningMixin(forms.Form):
             return cleaned_data
         duplicates = likely_duplicates(
             names, exclude_pk=self.instance.pk,
-            include_restricted=not getattr(self, "mask_restricted", False),
+            include_restricted=policy.may_see_restricted(getattr(self, "policy_user", None)),
         )
         duplicates = list(duplicates[:DUPLICATES_SHOWN])
         if duplicates:

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from casetracker.cases.models import Event, Person, PublicationState
+from casetracker.cases.models import Event, Person, PublicationState, Revision
 from tests.adminforms import change_url, form_data
 from tests.factories import EventFactory, PersonFactory
 
@@ -32,14 +32,19 @@ def test_editor_cannot_publish_by_posting_the_form(client, editor):
     assert person.publication_state == PublicationState.DRAFT
 
 
-def test_published_record_is_read_only_for_editors(client, editor):
+def test_an_editors_change_to_a_published_record_waits_for_review(client, editor):
+    """The record stays as it is (and as the public sees it); the change is a revision."""
     client.force_login(editor)
     person = PersonFactory(publication_state=PublicationState.PUBLISHED)
     response = client.post(change_url(person),
                            form_data(client, change_url(person), name="Changed"))
-    assert response.status_code == 403
+    assert response.status_code == 302
     person.refresh_from_db()
     assert person.name != "Changed"
+    revision = Revision.objects.get()
+    assert (revision.state, revision.author, revision.changes["name"][1]) == (
+        "pending", editor, "Changed")
+    assert "waits for a reviewer" in client.get(change_url(person)).content.decode()
 
 
 def test_workflow_actions_and_their_history(client, editor, reviewer):
@@ -160,12 +165,12 @@ def test_whole_record_history_lists_changes_to_every_part(client, reviewer,
     event.date = "2015-09-16"
     event.save()
     with django_assert_max_num_queries(12):
-        entries = record_history(person, include_restricted=True)
+        entries = record_history(person, reviewer)
     kinds = [(entry.kind, entry.change_type) for entry in entries]
     assert ("event", "changed") in kinds and ("citation", "created") in kinds
     changed = next(e for e in entries if e.kind == "event" and e.change_type == "changed")
-    assert [(field, str(old), str(new)) for field, old, new in changed.changes] == [
-        ("date", "2015-09", "2015-09-16")]
+    assert [(change["field"], str(change["old"]), str(change["new"]))
+            for change in changed.changes] == [("date", "2015-09", "2015-09-16")]
     client.force_login(reviewer)
     page = client.get(reverse("admin:cases_person_record_history", args=[person.pk]))
     assert page.status_code == 200
@@ -185,7 +190,7 @@ def test_record_history_hides_restricted_changes_from_editors(client, editor):
     assert "Arrest" not in content
 
 
-def test_record_history_includes_merged_duplicates():
+def test_record_history_includes_merged_duplicates(reviewer):
     """After a merge, the survivor's history also tells the duplicate's story."""
     from casetracker.cases.history import record_history
     from casetracker.cases.services import person_merge
@@ -195,5 +200,5 @@ def test_record_history_includes_merged_duplicates():
     duplicate.summary = "Recorded separately from another article."
     duplicate.save()
     person_merge(keep=keep, duplicate=duplicate, user=None)
-    labels = {entry.label for entry in record_history(keep, include_restricted=True)}
+    labels = {entry.label for entry in record_history(keep, reviewer)}
     assert "Buzurgmekhr Yorov" in labels

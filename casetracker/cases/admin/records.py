@@ -16,10 +16,12 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+from django.utils.translation import ngettext
 from simple_history.utils import bulk_update_with_history
 
-from casetracker.cases.forms import RestrictedFieldsMixin, VersionedFormMixin
+from casetracker.cases import policy
+from casetracker.cases.admin.base import PolicyInline, PolicyModelAdmin
+from casetracker.cases.forms import VersionedFormMixin
 from casetracker.cases.history import record_history
 from casetracker.cases.models import (
     Affiliation,
@@ -36,132 +38,27 @@ from casetracker.cases.models import (
     Relationship,
     Source,
 )
-from casetracker.cases.roles import PUBLISH, VIEW_RESTRICTED
 from casetracker.cases.versions import cached, data_version
 from casetracker.names.changelist import RankedSearchChangeList
 from casetracker.names.forms import DuplicateWarningMixin
-from casetracker.names.search import MAX_QUERY_LENGTH, MAX_QUERY_WORDS
-
-admin.site.site_header = _("casetracker")
-admin.site.site_title = _("casetracker staff")
-admin.site.index_title = _("Case record")
-
 
 # ---------------------------------------------------------------------------------------
-# Editorial rules: who may see restricted data, who may publish
+# The publication workflow
 # ---------------------------------------------------------------------------------------
 
-EDITABLE_BY_EDITORS = {PublicationState.DRAFT, PublicationState.IN_REVIEW}
 
+class EditorialAdmin(PolicyModelAdmin):
+    """Admin for a curated record: the publication workflow's actions.
 
-def can_publish(request) -> bool:
-    return request.user.has_perm(f"cases.{PUBLISH}")
-
-
-def can_see_restricted(request) -> bool:
-    return request.user.has_perm(f"cases.{VIEW_RESTRICTED}")
-
-
-def is_curated(model) -> bool:
-    return hasattr(model, "publication_state")
-
-
-class BoundedSearchMixin:
-    """Refuses admin searches too long to be a name: Django builds one condition per word,
-    and thousands of words exhaust the database (a crafted link is enough)."""
-
-    def get_search_results(self, request, queryset, search_term):
-        if self.search_is_too_long(request, search_term):
-            return queryset.none(), False
-        return super().get_search_results(request, queryset, search_term)
-
-    def search_is_too_long(self, request, search_term) -> bool:
-        if len(search_term) <= MAX_QUERY_LENGTH and len(search_term.split()) <= MAX_QUERY_WORDS:
-            return False
-        self.message_user(request, _("Search for at most %(words)d words and %(chars)d "
-                                     "characters.") % {"words": MAX_QUERY_WORDS,
-                                                       "chars": MAX_QUERY_LENGTH},
-                          messages.WARNING)
-        return True
-
-
-class EditorialMixin(BoundedSearchMixin):
-    """Shared by the admins and inlines of curated records.
-
-    Without ``view_restricted``, restricted rows are not listed and restricted values are
-    write-only. Without ``publish_record``, the publication state can only be draft or in
-    review, and published or withdrawn records are read-only.
+    Who may take each action, and on which records, is the policy's: only reviewers
+    publish, withdraw or return to draft; editors submit drafts for review.
     """
-
-    restricted_fields: dict = {}
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if can_see_restricted(request):
-            return queryset
-        if is_curated(queryset.model) or queryset.model is Alias:
-            queryset = queryset.filter(is_restricted=False)
-        if queryset.model is Citation:
-            queryset = queryset.filter(source__is_restricted=False)
-        return queryset
-
-    def formfield_for_choice_field(self, db_field, request, **kwargs):
-        if db_field.name == "publication_state" and not can_publish(request):
-            kwargs["choices"] = [(state.value, state.label) for state in PublicationState
-                                 if state in EDITABLE_BY_EDITORS]
-        return super().formfield_for_choice_field(db_field, request, **kwargs)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model is Source and not can_see_restricted(request):
-            kwargs["queryset"] = Source.objects.filter(is_restricted=False)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def _locked(self, request, obj) -> bool:
-        """A published or withdrawn record (or one inside such a record) is a reviewer's."""
-        return (
-            obj is not None
-            and is_curated(type(obj))
-            and obj.publication_state not in EDITABLE_BY_EDITORS
-            and not can_publish(request)
-        )
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not self._locked(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not self._locked(request, obj)
-
-    def _mask(self, form_class, request):
-        form_class.restricted_fields = self.restricted_fields
-        form_class.mask_restricted = not can_see_restricted(request)
-        return form_class
-
-
-class EditorialInline(EditorialMixin):
-    def get_formset(self, request, obj=None, **kwargs):
-        kwargs["form"] = type(f"{self.model.__name__}InlineForm",
-                              (RestrictedFieldsMixin, self.form), {})
-        formset = super().get_formset(request, obj, **kwargs)
-        self._mask(formset.form, request)
-        return formset
-
-    def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and not self._locked(request, obj)
-
-
-class EditorialAdmin(EditorialMixin, SimpleHistoryAdmin):
-    """Admin for a curated record: publication workflow actions and confidentiality."""
 
     actions = ["submit_for_review", "publish", "withdraw", "return_to_draft"]
 
-    def get_form(self, request, obj=None, **kwargs):
-        kwargs["form"] = type(f"{self.model.__name__}AdminForm",
-                              (RestrictedFieldsMixin, self.form), {})
-        return self._mask(super().get_form(request, obj, **kwargs), request)
-
     def get_actions(self, request):
         actions = super().get_actions(request)
-        if not can_publish(request):
+        if not policy.may_publish(request.user):
             for name in ("publish", "withdraw", "return_to_draft"):
                 actions.pop(name, None)
         if not self.has_change_permission(request):
@@ -170,19 +67,23 @@ class EditorialAdmin(EditorialMixin, SimpleHistoryAdmin):
 
     def _move(self, request, queryset, target, allowed_from, verb):
         """Move records to ``target``, recording one history entry each (no silent update)."""
-        records = [record for record in queryset if record.publication_state in allowed_from]
+        records = [record for record in queryset if record.publication_state in allowed_from
+                   and policy.change_access(record, request.user) is policy.Access.DIRECT
+                   and (target in (policy.allowed_states(request.user) or [target]))]
         for record in records:
             record.publication_state = target
         bulk_update_with_history(records, self.model, ["publication_state"],
                                  default_user=request.user,
                                  default_change_reason=f"{verb} from the admin")
         skipped = len(queryset) - len(records)
-        self.message_user(request, _("%(verb)s %(count)d record(s).")
+        self.message_user(request, ngettext("%(verb)s %(count)d record.",
+                                            "%(verb)s %(count)d records.", len(records))
                           % {"verb": verb, "count": len(records)}, messages.SUCCESS)
         if skipped:
-            self.message_user(request, _("%(count)d record(s) were not in a state that allows "
-                                         "this and were left alone.") % {"count": skipped},
-                              messages.WARNING)
+            self.message_user(request, ngettext(
+                "%(count)d record was not in a state that allows this and was left alone.",
+                "%(count)d records were not in a state that allows this and were left alone.",
+                skipped) % {"count": skipped}, messages.WARNING)
 
     @admin.action(description=_("Submit for review"), permissions=["change"])
     def submit_for_review(self, request, queryset):
@@ -205,14 +106,6 @@ class EditorialAdmin(EditorialMixin, SimpleHistoryAdmin):
         self._move(request, queryset, PublicationState.DRAFT,
                    {PublicationState.IN_REVIEW, PublicationState.WITHDRAWN},
                    _("Returned to draft"))
-
-
-def restricted_place(record) -> bool:
-    return record.place_is_restricted
-
-
-def has_real_name(person) -> bool:
-    return bool(person.real_name)
 
 
 class PersonForm(DuplicateWarningMixin, VersionedFormMixin, forms.ModelForm):
@@ -294,7 +187,7 @@ class YearFilter(admin.SimpleListFilter):
     date_field = "date"
 
     def lookups(self, request, model_admin):
-        restricted_too = can_see_restricted(request)
+        restricted_too = policy.may_see_restricted(request.user)
 
         def years():
             records = self.model.objects.all() if restricted_too else (
@@ -339,7 +232,7 @@ class VerdictYearFilter(YearFilter):
 # ---------------------------------------------------------------------------------------
 
 
-class CitationInline(EditorialInline, nested_admin.NestedTabularInline):
+class CitationInline(PolicyInline, nested_admin.NestedTabularInline):
     model = Citation
     fields = ["source", "passage"]
     autocomplete_fields = ["source"]
@@ -360,13 +253,13 @@ def citation_inline(fk: str):
     return type(f"{fk.title()}CitationInline", (CitationInline,), {"fk_name": fk})
 
 
-class AliasInline(EditorialInline, nested_admin.NestedTabularInline):
+class AliasInline(PolicyInline, nested_admin.NestedTabularInline):
     model = Alias
     fields = ["name", "script", "language", "is_restricted"]
     extra = 0
 
 
-class AffiliationInline(EditorialInline, nested_admin.NestedTabularInline):
+class AffiliationInline(PolicyInline, nested_admin.NestedTabularInline):
     model = Affiliation
     fields = ["organisation", "role", "start", "end", "publication_state", "is_restricted"]
     autocomplete_fields = ["organisation"]
@@ -374,7 +267,7 @@ class AffiliationInline(EditorialInline, nested_admin.NestedTabularInline):
     extra = 0
 
 
-class RelationshipInline(EditorialInline, nested_admin.NestedTabularInline):
+class RelationshipInline(PolicyInline, nested_admin.NestedTabularInline):
     model = Relationship
     fk_name = "person"
     fields = ["kind", "relative", "note", "publication_state", "is_restricted"]
@@ -385,7 +278,7 @@ class RelationshipInline(EditorialInline, nested_admin.NestedTabularInline):
     verbose_name_plural = _("relatives and associates: this person is the … of …")
 
 
-class ReverseRelationshipInline(EditorialInline, nested_admin.NestedTabularInline):
+class ReverseRelationshipInline(PolicyInline, nested_admin.NestedTabularInline):
     model = Relationship
     fk_name = "relative"
     fields = ["person", "kind", "note", "publication_state", "is_restricted"]
@@ -396,8 +289,7 @@ class ReverseRelationshipInline(EditorialInline, nested_admin.NestedTabularInlin
     verbose_name_plural = _("relatives and associates: … is the … of this person")
 
 
-class EventInline(EditorialInline, nested_admin.NestedStackedInline):
-    restricted_fields = {"place": restricted_place}
+class EventInline(PolicyInline, nested_admin.NestedStackedInline):
     model = Event
     fields = [("kind", "date", "verification"), ("place", "place_is_restricted", "country"),
               "perpetrator", "description", ("publication_state", "is_restricted")]
@@ -406,7 +298,7 @@ class EventInline(EditorialInline, nested_admin.NestedStackedInline):
     extra = 0
 
 
-class ProceedingChargeInline(EditorialInline, nested_admin.NestedTabularInline):
+class ProceedingChargeInline(PolicyInline, nested_admin.NestedTabularInline):
     model = ProceedingCharge
     verbose_name_plural = _("charges")
     fields = ["charge", "wording", "code_article"]
@@ -414,7 +306,7 @@ class ProceedingChargeInline(EditorialInline, nested_admin.NestedTabularInline):
     extra = 0
 
 
-class ProceedingInline(EditorialInline, nested_admin.NestedStackedInline):
+class ProceedingInline(PolicyInline, nested_admin.NestedStackedInline):
     model = Proceeding
     fields = [("court", "verdict_date", "closed_trial"), ("outcome", "appeal", "verification"),
               ("term_months", "life"), ("fine", "confiscation"), "description",
@@ -424,8 +316,7 @@ class ProceedingInline(EditorialInline, nested_admin.NestedStackedInline):
     extra = 0
 
 
-class DetentionInline(EditorialInline, nested_admin.NestedStackedInline):
-    restricted_fields = {"place": restricted_place}
+class DetentionInline(PolicyInline, nested_admin.NestedStackedInline):
     model = Detention
     fields = [("start", "end", "verification"), ("place", "place_is_restricted"), "description",
               ("publication_state", "is_restricted")]
@@ -441,7 +332,6 @@ class DetentionInline(EditorialInline, nested_admin.NestedStackedInline):
 @admin.register(Person)
 class PersonAdmin(EditorialAdmin, nested_admin.NestedModelAdmin):
     form = PersonForm
-    restricted_fields = {"real_name": has_real_name}
     list_display = ["name", "country", "status", "latest_event", "sources", "involvement",
                     "publication_state", "updated_at"]
     list_filter = ["country", "status", PersonEventKindFilter, PersonEventYearFilter,
@@ -479,8 +369,7 @@ class PersonAdmin(EditorialAdmin, nested_admin.NestedModelAdmin):
             raise PermissionDenied
         context = {**self.admin_site.each_context(request), "opts": self.model._meta,
                    "person": person,
-                   "entries": record_history(
-                       person, include_restricted=can_see_restricted(request)),
+                   "entries": record_history(person, request.user),
                    "title": _("Whole record history: %(name)s") % {"name": person}}
         return TemplateResponse(request, "admin/cases/person/record_history.html", context)
 
@@ -516,21 +405,6 @@ class FactAdmin(EditorialAdmin, nested_admin.NestedModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_citation_count()
 
-    def get_list_display(self, request):
-        columns = super().get_list_display(request)
-        if can_see_restricted(request):
-            return columns
-        return ["masked_place" if column == "place" else column for column in columns]
-
-    def get_search_fields(self, request):
-        # Searching a hidden place would reveal it through the results.
-        fields = super().get_search_fields(request)
-        return fields if can_see_restricted(request) else [f for f in fields if f != "place"]
-
-    @admin.display(description=_("place"))
-    def masked_place(self, fact):
-        return _("(restricted)") if fact.place_is_restricted else fact.place
-
     @admin.display(description=_("sources"), ordering="citation_count")
     def sources(self, fact):
         if not fact.citation_count:
@@ -548,7 +422,6 @@ class EventAdmin(FactAdmin):
     search_fields = ["person__name", "description", "place"]
     autocomplete_fields = ["person", "perpetrator"]
     inlines = [citation_inline("event")]
-    restricted_fields = {"place": restricted_place}
 
 
 @admin.register(Proceeding)
@@ -580,7 +453,6 @@ class DetentionAdmin(FactAdmin):
     list_filter = [FactSourcingFilter, "publication_state"]
     search_fields = ["person__name", "place", "description"]
     inlines = [citation_inline("detention")]
-    restricted_fields = {"place": restricted_place}
 
 
 @admin.register(Affiliation)
@@ -606,7 +478,7 @@ class RelationshipAdmin(EditorialAdmin, nested_admin.NestedModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(BoundedSearchMixin, SimpleHistoryAdmin):
+class OrganisationAdmin(PolicyModelAdmin):
     list_display = ["name", "abbreviation", "kind", "country"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "abbreviation", "other_names"]
@@ -615,7 +487,7 @@ class OrganisationAdmin(BoundedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Charge)
-class ChargeAdmin(BoundedSearchMixin, SimpleHistoryAdmin):
+class ChargeAdmin(PolicyModelAdmin):
     list_display = ["name", "description"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
@@ -641,7 +513,7 @@ class SourceAdmin(EditorialAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(EditorialMixin, SimpleHistoryAdmin):
+class CitationAdmin(PolicyModelAdmin):
     list_display = ["source", "short_passage", "cited_fact"]
     list_select_related = ["source", "event__person", "proceeding__person", "detention__person",
                            "affiliation__person", "relationship__person",
@@ -662,7 +534,7 @@ class CitationAdmin(EditorialMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Alias)
-class AliasAdmin(EditorialMixin, SimpleHistoryAdmin):
+class AliasAdmin(PolicyModelAdmin):
     list_display = ["name", "person", "script", "language", "is_restricted"]
     list_select_related = ["person"]
     list_filter = ["script", "language", "is_restricted"]
