@@ -63,15 +63,22 @@ def computed_fields(instance) -> list[str]:
     return [field.name for field in instance._meta.fields if not field.editable]
 
 
-def partner_view(record, user) -> dict:
-    """What ``user`` submitted for ``record``, merged oldest first, with its id and state."""
-    merged = {}
+def partner_view(record, user, *, represent) -> dict:
+    """What ``user`` submitted for ``record`` (in the representation ``represent`` gives),
+    merged oldest first, with the record's id and publication state.
+
+    Records submitted before submissions were kept, or by a script, start from the first
+    version in the history, which the partner wrote.
+    """
     submissions = Submission.objects.filter(
         user=user, content_type=ContentType.objects.get_for_model(record), object_id=record.pk)
+    first = record.history.order_by("history_date", "history_id").first()
+    view = represent(first.instance) if first is not None and first.history_user_id == \
+        user.pk else {}
     for submission in submissions:
-        merged.update(submission.data)
+        view.update({name: value for name, value in submission.data.items() if name in view})
     pending = Revision.objects.pending().filter(pk__in=submissions.values("revisions")).exists()
-    return {**merged, "id": record.pk, "publication_state": record.publication_state,
+    return {**view, "id": record.pk, "publication_state": record.publication_state,
             "pending_review": pending}
 
 
@@ -136,8 +143,10 @@ class Write:
         if revision is not None:
             self.revisions.append(revision)
 
-    def keep(self, representation: dict):
-        """Keep what the partner sent, as the API represents it."""
+    def keep(self, represent, sent, *, also=None):
+        """Keep what the partner sent (the record as created, or the fields of an update),
+        as ``represent`` renders it (the API's representation)."""
+        representation = {**(represent(sent) if represent else {}), **(also or {})}
         submission = Submission.objects.create(
             user=self.user, content_type=ContentType.objects.get_for_model(self.record),
             object_id=self.record.pk,
@@ -157,11 +166,12 @@ def _replace_citations(write, citations, *, fact_field):
 
 
 @transaction.atomic
-def submit_person(*, user, represent, instance: Person | None = None, aliases=None,
-                  **fields) -> dict:
+def submit_person(*, user, instance: Person | None = None, aliases=None, represent=None,
+                  **fields) -> Person:
     """Create (or update ``instance``) a person; ``aliases`` replaces the public ones.
 
-    ``represent`` turns a record (or the fields sent) into the API's representation.
+    ``represent`` turns a record (or the fields sent) into the API's representation, which
+    is kept as the partner's submission (``partner_view``).
     """
     write = Write(user=user, instance=instance or Person(), fields=fields, exclude=["slug"])
     write.save()
@@ -175,22 +185,22 @@ def submit_person(*, user, represent, instance: Person | None = None, aliases=No
             if name not in existing:
                 write.add(Alias(person=person, name=name))
     sent = {**fields, **({"aliases": aliases} if aliases is not None else {})}
-    write.keep(represent(person) if write.creating else represent(sent))
-    return partner_view(person, user)
+    write.keep(represent, person if write.creating else sent)
+    return person
 
 
 @transaction.atomic
-def submit_event(*, user, represent, instance=None, citations=None, **fields) -> dict:
+def submit_event(*, user, instance=None, citations=None, represent=None, **fields) -> Event:
     write = Write(user=user, instance=instance or Event(), fields=fields)
     write.save()
     _replace_citations(write, citations, fact_field="event")
-    write.keep(represent(write.record) if write.creating else represent(fields))
-    return partner_view(write.record, user)
+    write.keep(represent, write.record if write.creating else fields)
+    return write.record
 
 
 @transaction.atomic
-def submit_proceeding(*, user, represent, instance=None, charges=None, citations=None,
-                      **fields) -> dict:
+def submit_proceeding(*, user, instance=None, charges=None, citations=None, represent=None,
+                      **fields) -> Proceeding:
     write = Write(user=user, instance=instance or Proceeding(), fields=fields)
     write.save()
     proceeding = write.record
@@ -204,12 +214,12 @@ def submit_proceeding(*, user, represent, instance=None, charges=None, citations
                 write.add(ProceedingCharge(proceeding=proceeding, charge=charge))
     _replace_citations(write, citations, fact_field="proceeding")
     sent = {**fields, **({"charges": charges} if charges is not None else {})}
-    write.keep(represent(proceeding) if write.creating else represent(sent))
-    return partner_view(proceeding, user)
+    write.keep(represent, proceeding if write.creating else sent)
+    return proceeding
 
 
 @transaction.atomic
-def submit_source(*, user, represent, instance=None, **fields) -> dict:
+def submit_source(*, user, instance=None, represent=None, **fields) -> Source:
     source = instance or Source()
     wanted = fields.get("slug")
     if source.pk is None:
@@ -221,6 +231,6 @@ def submit_source(*, user, represent, instance=None, **fields) -> dict:
         fields["slug"] = unique_slug(Source, wanted)
     write = Write(user=user, instance=source, fields=fields)
     write.save()
-    sent = represent(write.record) if write.creating else represent(fields)
-    write.keep({**sent, **({"slug": wanted} if wanted else {})})
-    return partner_view(write.record, user)
+    write.keep(represent, write.record if write.creating else fields,
+               also={"slug": wanted} if wanted else {})
+    return write.record

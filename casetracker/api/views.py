@@ -231,17 +231,18 @@ class WritableViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, PublicVi
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        view = type(self).submit(user=request.user, represent=self.represent,
-                                 **serializer.validated_data)
-        return Response(view, status=status.HTTP_201_CREATED)
+        record = type(self).submit(user=request.user, represent=self.represent,
+                                   **serializer.validated_data)
+        return Response(services.partner_view(record, request.user, represent=self.represent),
+                        status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, partial=False, **kwargs):
         record = self.get_object()
         serializer = self.get_serializer(record, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        view = type(self).submit(user=request.user, represent=self.represent, instance=record,
-                                 **serializer.validated_data)
-        return Response(view)
+        record = type(self).submit(user=request.user, represent=self.represent,
+                                   instance=record, **serializer.validated_data)
+        return Response(services.partner_view(record, request.user, represent=self.represent))
 
 
 WRITE_SCHEMA = {

@@ -125,12 +125,16 @@ def resolve_merged(person):
 def published_survivor(**lookup):
     """The published record that a merged-away person (found by ``lookup``) now lives on.
 
-    None when no merged person matches, or when the survivor is not public: a redirect must
-    not reveal that an unpublished record exists.
+    None unless the merged-away record was itself public when it was merged and the
+    survivor is public now: a redirect from a name that was never published (a restricted
+    real name, a draft) to a pseudonymous case would link the two for anyone who guesses
+    the name's address.
     """
-    from casetracker.cases.models import Person
+    from casetracker.cases.models import Person, PublicationState
 
-    duplicate = Person.objects.filter(merged_into__isnull=False, **lookup).first()
+    duplicate = Person.objects.filter(merged_into__isnull=False, is_restricted=False,
+                                      publication_state=PublicationState.WITHDRAWN,
+                                      **lookup).first()
     if duplicate is None:
         return None
     survivor = resolve_merged(duplicate)
@@ -168,7 +172,9 @@ def person_merge(*, keep, duplicate, user):
 
     if keep.pk == duplicate.pk:
         raise ValidationError("A person cannot be merged with themselves.")
-    reason = f"Merged {duplicate} (ID {duplicate.pk}) into {keep} (ID {keep.pk})"
+    # By ID only: the reason is shown to every member of staff who may see the survivor's
+    # history, and a duplicate's name may be restricted (a real name behind a pseudonym).
+    reason = f"Merged person ID {duplicate.pk} into person ID {keep.pk}"
 
     def saved(instance):
         instance._history_user = user
@@ -241,9 +247,11 @@ def person_merge(*, keep, duplicate, user):
         if duplicate.external_id and not keep.external_id:
             duplicate.external_id = ""  # unique: it moves to the kept record
         duplicate.merged_into = keep
-        if duplicate.publication_state in (PublicationState.PUBLISHED,
-                                           PublicationState.IN_REVIEW):
-            duplicate.publication_state = PublicationState.WITHDRAWN
+        # Withdrawn marks a duplicate that was public: only its old address redirects
+        # (published_survivor); one that was never public stays a draft.
+        was_public = duplicate.is_public
+        duplicate.publication_state = (PublicationState.WITHDRAWN if was_public
+                                       else PublicationState.DRAFT)
         saved(duplicate)
 
         for name in MERGE_FILLED_FIELDS:

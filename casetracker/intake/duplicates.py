@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from itertools import combinations
 
+from casetracker.cases import policy
 from casetracker.cases.models import Alias, Citation, Event, Person, Proceeding
 from casetracker.intake.models import NotDuplicate
 
@@ -25,30 +26,32 @@ class DuplicatePair:
     reasons: list = field(default_factory=list)
 
 
-def _facts(people) -> dict:
-    """person ID -> set of comparable facts."""
+def _facts(people, user) -> dict:
+    """person ID -> set of comparable facts (those ``user`` may see)."""
     facts = defaultdict(set)
-    for person, kind, date in Event.objects.filter(person__in=people).exclude(date=None) \
-            .values_list("person", "kind", "date"):
+    for person, kind, date in policy.visible(Event.objects.filter(person__in=people), user) \
+            .exclude(date=None).values_list("person", "kind", "date"):
         facts[person].add(f"{Event.Kind(kind).label.lower()} on {date}")
-    for person, date in Proceeding.objects.filter(person__in=people).exclude(
-            verdict_date=None).values_list("person", "verdict_date"):
+    for person, date in policy.visible(Proceeding.objects.filter(person__in=people), user) \
+            .exclude(verdict_date=None).values_list("person", "verdict_date"):
         facts[person].add(f"a verdict on {date}")
-    cited = Citation.objects.values_list("source__title", "event__person",
-                                         "proceeding__person", "detention__person")
+    cited = policy.visible(Citation.objects.all(), user).values_list(
+        "source__title", "event__person", "proceeding__person", "detention__person")
     for title, *owners in cited:
         for owner in filter(None, owners):
             facts[owner].add(f"cited by “{title}”")
     return facts
 
 
-def likely_duplicates(*, limit: int = 200) -> list[DuplicatePair]:
-    people = {person.pk: person for person in Person.objects.filter(merged_into__isnull=True)}
+def likely_duplicates(*, user, limit: int = 200) -> list[DuplicatePair]:
+    """The likely pairs among the people ``user`` may see, compared on what they may see."""
+    people = {person.pk: person for person in policy.visible(
+        Person.objects.filter(merged_into__isnull=True), user)}
     keys = defaultdict(set)
     for person in people.values():
         keys[person.pk].add(person.name_key)
-    for person_id, key in Alias.objects.filter(person__in=people).values_list("person",
-                                                                            "name_key"):
+    for person_id, key in policy.visible(Alias.objects.filter(person__in=people), user) \
+            .values_list("person", "name_key"):
         keys[person_id].add(key)
     dismissed = set(NotDuplicate.objects.values_list("first", "second"))
     pairs: dict = {}
@@ -76,7 +79,7 @@ def likely_duplicates(*, limit: int = 200) -> list[DuplicatePair]:
     for person in people.values():
         for word in person.name_key.split():
             blocks[(person.country.code, word[:1])].add(person.pk)
-    facts = _facts(list(people))
+    facts = _facts(list(people), user)
     for members in blocks.values():
         for a, b in combinations(sorted(members), 2):
             if (a, b) in pairs:

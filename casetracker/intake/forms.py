@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
+from casetracker.cases import policy
 from casetracker.cases.dates import PartialDateFormField
 from casetracker.cases.models import Event, Person, Source
 from casetracker.intake.documents import DocumentError, document_text
@@ -16,8 +17,12 @@ class ImportUploadForm(forms.Form):
     file = forms.FileField(label=_("Spreadsheet (.csv or .xlsx)"),
                            help_text=_("The first row names the columns; see the list below."))
     source = forms.ModelChoiceField(
-        queryset=Source.objects.all(), required=False, label=_("Source cited"),
+        queryset=Source.objects.none(), required=False, label=_("Source cited"),
         help_text=_("Every imported fact cites it. Leave empty to create a source for the file."))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = policy.visible(Source.objects.all(), user)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -73,19 +78,21 @@ class ProposalReviewForm(forms.ModelForm):
         fields = ["name", "person", "date", "event_kind", "life", "charge_name"]
         widgets = {"person": forms.NumberInput(attrs={"size": 6})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         proposal = self.instance
         self.fields["event_kind"].choices = [("", "—"), *Event.Kind.choices]
-        # A few likely people, best first, rather than every record in a select box.
-        candidates = Person.objects.filter(merged_into__isnull=True)
+        # A few likely people, best first, rather than every record in a select box; only
+        # people the reviewer of the article may see.
+        people = policy.visible(Person.objects.all(), user)
+        candidates = people.filter(merged_into__isnull=True)
         if proposal.name:
             candidates = candidates.search(proposal.name)
         ids = list(candidates.values_list("pk", flat=True)[:8])
         if proposal.person_id and proposal.person_id not in ids:
             ids.insert(0, proposal.person_id)
         self.fields["person"] = forms.ModelChoiceField(
-            queryset=Person.objects.filter(pk__in=ids), required=False, label=_("person"),
+            queryset=people.filter(pk__in=ids), required=False, label=_("person"),
             empty_label=_("a new person") if proposal.kind == Proposal.Kind.PERSON else "—")
         if proposal.term_months:
             self.fields["years"].initial = proposal.term_months // 12

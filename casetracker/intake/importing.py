@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django_countries import countries
 
+from casetracker.cases import policy
 from casetracker.cases.dates import PartialDate
 from casetracker.cases.models import (
     Alias,
@@ -302,7 +303,7 @@ class Planner:
     def run(self) -> ImportPlan:
         external_ids = [_text(cells["external_id"]) for _, cells in self.sheet.rows
                         if cells.get("external_id")]
-        for person in Person.objects.filter(external_id__in=external_ids):
+        for person in self._records(Person).filter(external_id__in=external_ids):
             self.instances[(Person, person.pk)] = person
         for number, cells in self.sheet.rows:
             row = RowPlan(number=number, cells=cells)
@@ -367,7 +368,7 @@ class Planner:
     def _file_source(self) -> Source:
         """The source created for the file (or recorded for it by an earlier import)."""
         slug = f"import-{self.sha256[:16]}"
-        existing = Source.objects.filter(slug=slug).first()
+        existing = self._records(Source).filter(slug=slug).first()
         if existing:
             return existing
         return Source(
@@ -436,12 +437,13 @@ class Planner:
         key = slug or url or f"{title}|{publisher}"
         if key in self.sources:
             return self.sources[key], passage
+        sources = self._records(Source)
         if slug:
-            source = Source.objects.filter(slug=slug).first()
+            source = sources.filter(slug=slug).first()
         elif url:
-            source = Source.objects.filter(url=url).first()
+            source = sources.filter(url=url).first()
         else:
-            source = Source.objects.filter(title=title, publisher=publisher).first()
+            source = sources.filter(title=title, publisher=publisher).first()
         if source is None:
             if not title:
                 if slug:
@@ -524,7 +526,7 @@ class Planner:
 
     def _aliases(self, person) -> list:
         if person.pk is not None and not hasattr(person, "_import_aliases"):
-            person._import_aliases = list(person.aliases.all())
+            person._import_aliases = list(self._records(Alias).filter(person=person))
         return getattr(person, "_import_aliases", []) + self._pending_aliases(person)
 
     @staticmethod
@@ -557,7 +559,10 @@ class Planner:
                 raise Rejected("person_id", pk, "is not the ID of a recorded person: leave it "
                                                 "empty to add a new person")
             if person.merged_into_id:
-                survivor = self._known(resolve_merged(person))
+                survivor = self._survivor(person)
+                if survivor is None:
+                    raise Rejected("person_id", pk, "is not the ID of a recorded person: "
+                                                    "leave it empty to add a new person")
                 row.notes.append(f"person {pk} was merged into {survivor} (ID {survivor.pk})")
                 person = survivor
             if external_id and person.external_id and person.external_id != external_id:
@@ -573,8 +578,10 @@ class Planner:
                     return person
             for (model, _pk), person in list(self.instances.items()):
                 if model is Person and person.external_id == external_id:
-                    row.matched_by = "external ID"
-                    return self._known(resolve_merged(person))
+                    survivor = self._survivor(person)
+                    if survivor is not None:
+                        row.matched_by = "external ID"
+                        return survivor
         if name and values.get("country"):
             return self._match_by_name(row, name, values["country"], values.get("birth_year"))
         return None
@@ -594,11 +601,9 @@ class Planner:
                     and (birth_year is None or person.birth_year in (None, birth_year)))
 
         found = [person for person in self.pending_people if fits(person)]
-        for candidate in Person.objects.search(name).prefetch_related("aliases")[:50]:
-            person = self._known(resolve_merged(candidate))
-            if not hasattr(person, "_import_aliases"):
-                person._import_aliases = list(candidate.aliases.all())
-            if fits(person) and person not in found:
+        for candidate in self._records(Person).search(name)[:50]:
+            person = self._survivor(candidate)
+            if person is not None and fits(person) and person not in found:
                 found.append(person)
         if len(found) > 1:
             ids = ", ".join(f"ID {person.pk}" if person.pk else "a person new in this file"
@@ -613,10 +618,24 @@ class Planner:
     def _known(self, instance):
         return self.instances.setdefault((type(instance), instance.pk), instance)
 
+    def _records(self, model):
+        """The records of ``model`` the importing user may see (all, from the command line):
+        a row can neither match nor name a record hidden from them."""
+        records = model._default_manager.all()
+        return records if self.user is None else policy.visible(records, self.user)
+
+    def _survivor(self, person):
+        """The record ``person`` survives as (see ``resolve_merged``), if the user may see it."""
+        survivor = resolve_merged(person)
+        if survivor.pk != person.pk and not self._records(Person).filter(
+                pk=survivor.pk).exists():
+            return None
+        return self._known(survivor)
+
     def _get(self, model, pk):
         key = (model, pk)
         if key not in self.instances:
-            self.instances[key] = model.objects.filter(pk=pk).first()
+            self.instances[key] = self._records(model).filter(pk=pk).first()
         return self.instances[key]
 
     def _check_editable(self, record):
@@ -657,11 +676,10 @@ class Planner:
         self._register(self.pending_facts, key, fact)
         return fact, True
 
-    @staticmethod
-    def _recorded_facts(model, person) -> list:
+    def _recorded_facts(self, model, person) -> list:
         cache = f"_import_{model._meta.model_name}s"
         if not hasattr(person, cache):
-            setattr(person, cache, list(model.objects.filter(person=person)))
+            setattr(person, cache, list(self._records(model).filter(person=person)))
         return getattr(person, cache)
 
     @staticmethod

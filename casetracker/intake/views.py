@@ -13,18 +13,23 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, TemplateView, View
 from django.views.generic.detail import SingleObjectMixin
 
+from casetracker.cases import policy
 from casetracker.cases.models import Person
 from casetracker.cases.services import person_merge
 from casetracker.intake import services
 from casetracker.intake.duplicates import likely_duplicates
 from casetracker.intake.exporting import export_rows, exportable_people
 from casetracker.intake.forms import ArticleForm, ImportUploadForm, MergeForm, ProposalFormSet
-from casetracker.intake.models import ArticleIntake, ImportBatch
+from casetracker.intake.models import ArticleIntake, ImportBatch, Proposal
 from casetracker.intake.sheets import SheetError, write_sheet
 
 
 class StaffPage(PermissionRequiredMixin):
-    """A staff page in the admin's frame; anonymous users are sent to the admin login."""
+    """A staff page in the admin's frame; anonymous users are sent to the admin login.
+
+    Records it shows come from ``records()``, which asks the access policy: a page lists
+    nothing the user may not see, and a record hidden from them is a 404.
+    """
 
     title = ""
     login_url = "admin:login"
@@ -32,6 +37,12 @@ class StaffPage(PermissionRequiredMixin):
     def has_permission(self):
         return self.request.user.is_active and self.request.user.is_staff and \
             super().has_permission()
+
+    def records(self, model):
+        return policy.visible(model._default_manager.all(), self.request.user)
+
+    def get_queryset(self):
+        return self.records(self.model)
 
     def get_context_data(self, **kwargs):
         return {**site.each_context(self.request), "title": self.title,
@@ -43,6 +54,9 @@ class ImportUploadView(StaffPage, FormView):
     template_name = "intake/import_upload.html"
     form_class = ImportUploadForm
     title = _("Import a spreadsheet")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
@@ -87,6 +101,7 @@ class ExportView(StaffPage, View):
     def get(self, request):
         kind = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
         rows = export_rows(exportable_people(), base_url=request.build_absolute_uri("/")[:-1])
+        # The file leaves casetracker: what it holds is what may leave (see exporting.py).
         response = HttpResponse(
             write_sheet(rows, file_format_name=kind),
             content_type="text/csv; charset=utf-8" if kind == "csv" else
@@ -101,7 +116,8 @@ class DuplicateListView(StaffPage, TemplateView):
     title = _("Possible duplicates")
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "pairs": likely_duplicates()}
+        return {**super().get_context_data(**kwargs),
+                "pairs": likely_duplicates(user=self.request.user)}
 
 
 class DuplicateCompareView(StaffPage, TemplateView):
@@ -112,7 +128,7 @@ class DuplicateCompareView(StaffPage, TemplateView):
     title = _("Compare and merge")
 
     def pair(self):
-        records = Person.objects.with_record(public=False).select_related("merged_into")
+        records = self.records(Person).with_record(public=False).select_related("merged_into")
         return [get_object_or_404(records, pk=self.kwargs["first"]),
                 get_object_or_404(records, pk=self.kwargs["second"])]
 
@@ -166,13 +182,14 @@ class ArticleReviewView(StaffPage, SingleObjectMixin, FormView):
     title = _("Review what the article says")
 
     def dispatch(self, request, *args, **kwargs):
-        self.object = get_object_or_404(ArticleIntake.objects.select_related("source"),
+        self.object = get_object_or_404(self.records(ArticleIntake).select_related("source"),
                                         pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(),
-                "queryset": self.object.proposals.pending().select_related("person")}
+        proposals = self.records(Proposal).filter(intake=self.object).pending()
+        return {**super().get_form_kwargs(), "queryset": proposals.select_related("person"),
+                "form_kwargs": {"user": self.request.user}}
 
     def form_valid(self, formset):
         accepted = rejected = 0
