@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "casetracker.throttling.SiteRateLimitMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -174,11 +175,10 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Behind a reverse proxy, the client IP is the last address the proxy appended.
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# Reverse proxies in front of the app: the client's address is the last one the outermost
+# proxy appended to X-Forwarded-For. The lockout, the API and the site read it alike.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "casetracker.throttling.client_ip"
 
 # Content-Security-Policy: no inline scripts, nothing loaded from elsewhere.
 CONTENT_SECURITY_POLICY = {
@@ -224,6 +224,9 @@ CACHES = {
 # requests per partner account; rates are "<number>/<second|minute|hour|day>".
 API_THROTTLE_ANON = env_str("API_THROTTLE_ANON", "120/min")
 API_THROTTLE_TOKEN = env_str("API_THROTTLE_TOKEN", "1200/min")
+# The public site, per address (casetracker/throttling.py): pages, and the CSV and feed.
+SITE_THROTTLE = env_str("SITE_THROTTLE", "240/min")
+SITE_THROTTLE_EXPORT = env_str("SITE_THROTTLE_EXPORT", "30/min")
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -240,10 +243,10 @@ REST_FRAMEWORK = {
         "casetracker.api.throttling.AnonymousThrottle",
         "casetracker.api.throttling.TokenThrottle",
     ],
-    "DEFAULT_THROTTLE_RATES": {"anon": API_THROTTLE_ANON, "token": API_THROTTLE_TOKEN},
-    # Behind N reverse proxies the client is the Nth address from the right of
-    # X-Forwarded-For; with 0, REMOTE_ADDR (a client cannot dodge its rate with a forged header).
-    "NUM_PROXIES": env_int("PROXY_COUNT", 0),
+    "DEFAULT_THROTTLE_RATES": {"anon": API_THROTTLE_ANON, "token": API_THROTTLE_TOKEN,
+                               "site": SITE_THROTTLE, "site_export": SITE_THROTTLE_EXPORT},
+    # Addresses are read by casetracker.throttling.client_ip (PROXY_COUNT above).
+    "NUM_PROXIES": PROXY_COUNT,
     "EXCEPTION_HANDLER": "casetracker.api.exceptions.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

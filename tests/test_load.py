@@ -114,7 +114,8 @@ print(json.dumps({{"people": people, "events": events, "updates": updates, "fina
 def server(database_url, tmp_path):
     env = {**os.environ, "CASETRACKER_ENV": "development", "DEBUG": "0",
            "DATABASE_URL": database_url, "AXES_ENABLED": "0", "LOG_LEVEL": "WARNING",
-           "API_THROTTLE_ANON": UNLIMITED, "API_THROTTLE_TOKEN": UNLIMITED}
+           "API_THROTTLE_ANON": UNLIMITED, "API_THROTTLE_TOKEN": UNLIMITED,
+           "SITE_THROTTLE": UNLIMITED, "SITE_THROTTLE_EXPORT": UNLIMITED}
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "loadseeds", "-v0")
     setup = json.loads(manage(env, "shell", "-c", SETUP).strip().splitlines()[-1])

@@ -235,12 +235,12 @@ class PersonFilter(ApiFilterSet):
     event_kind = filters.ChoiceFilter(choices=Event.Kind.choices, method="filter_event_kind",
                                       help_text="People with an event of this kind.")
     charge = TextLookupFilter(
-        method="filter_charge", queryset=Charge.objects.all(),
+        method="filter_charge", queryset=Charge.objects.public(),
         lookups=("slug", "name__iexact"), label_text="charge",
         help_text="People charged with this, by slug or name (see /api/v1/charges/).",
     )
     organisation = TextLookupFilter(
-        method="filter_organisation", queryset=Organisation.objects.all(),
+        method="filter_organisation", queryset=Organisation.objects.public(),
         label_text="organisation", help_text="People affiliated with the organisation (slug).",
     )
     sentenced_after = PartialDateFilter(method="paired", help_text="Convicted on or after.")
@@ -313,7 +313,7 @@ class EventFilter(ApiFilterSet):
     person = PersonFilterField(field_name="person", help_text="A person's id.")
     kind = filters.ChoiceFilter(choices=Event.Kind.choices)
     country = CountryFilter(field_name="country", help_text="Where it happened.")
-    perpetrator = TextLookupFilter(field_name="perpetrator", queryset=Organisation.objects.all(),
+    perpetrator = TextLookupFilter(field_name="perpetrator", queryset=Organisation.objects.public(),
                                    label_text="organisation",
                                    help_text="The organisation responsible (slug).")
     after = PartialDateFilter(method="paired", help_text="On or after (ISO date, any precision).")

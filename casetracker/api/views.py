@@ -401,9 +401,9 @@ class SourceViewSet(WritableViewSet):
     responses={(200, "application/json"): api.OrganisationSerializer,
                (200, "text/csv"): OpenApiTypes.STR}, **LIST_SCHEMA))
 class OrganisationViewSet(PublicViewSet):
-    """Parties, media, courts, security services and other bodies the records name."""
+    """Parties, media, courts, security services and other bodies the published records name."""
 
-    queryset = Organisation.objects.all()
+    queryset = Organisation.objects.public()
     serializer_class = api.OrganisationSerializer
     filterset_class = filters.OrganisationFilter
 
@@ -412,9 +412,9 @@ class OrganisationViewSet(PublicViewSet):
     responses={(200, "application/json"): api.ChargeSerializer,
                (200, "text/csv"): OpenApiTypes.STR}, **LIST_SCHEMA))
 class ChargeViewSet(PublicViewSet):
-    """The normalised criminal charges ("extremism", "fraud"…) that proceedings bring."""
+    """The normalised criminal charges ("extremism", "fraud"…) published proceedings bring."""
 
-    queryset = Charge.objects.all()
+    queryset = Charge.objects.public()
     serializer_class = api.ChargeSerializer
     filterset_class = filters.ChargeFilter
 

@@ -407,9 +407,15 @@ class Person(Curated):
                 name="person_birth_year_plausible",
                 violation_error_message=_("The year of birth must be between 1850 and 2100."),
             ),
+            # External IDs are the keys of a data set: a partner's are its own (so its
+            # write never learns that a record it may not see holds one), the others staff's.
             models.UniqueConstraint(
-                fields=["external_id"], condition=~Q(external_id=""),
-                name="person_external_id_unique",
+                fields=["external_id"], condition=~Q(external_id="")
+                & Q(submitted_by__isnull=True), name="person_external_id_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["submitted_by", "external_id"], condition=~Q(external_id="")
+                & Q(submitted_by__isnull=False), name="person_external_id_unique_per_partner",
             ),
         ]
         indexes = [

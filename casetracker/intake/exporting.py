@@ -7,6 +7,7 @@ changes nothing (an import never erases), so the round trip is safe.
 
 from django.db.models import Prefetch
 
+from casetracker.cases import policy
 from casetracker.cases.models import (
     Alias,
     Citation,
@@ -18,18 +19,23 @@ from casetracker.cases.models import (
 
 
 def exportable_people():
-    """The people an export holds, with everything a row needs prefetched."""
-    citations = Prefetch("citations", queryset=Citation.objects.filter(
-        source__is_restricted=False).select_related("source").order_by("pk"))
+    """The people an export holds, with everything a row needs prefetched: what the policy
+    lets leave the admin in a file (``policy.FILE_READER``)."""
+
+    def leaving(model):
+        return policy.visible(model.objects.all(), policy.FILE_READER)
+
+    citations = Prefetch("citations", queryset=leaving(Citation).select_related("source")
+                         .order_by("pk"))
     return (
-        Person.objects.filter(is_restricted=False, merged_into__isnull=True)
+        leaving(Person).filter(merged_into__isnull=True)
         .order_by("pk")
         .prefetch_related(
-            Prefetch("aliases", queryset=Alias.objects.filter(is_restricted=False)),
-            Prefetch("events", queryset=Event.objects.filter(is_restricted=False)
-                     .order_by("pk").prefetch_related(citations)),
-            Prefetch("proceedings", queryset=Proceeding.objects.filter(is_restricted=False)
-                     .order_by("pk").select_related("court").prefetch_related(
+            Prefetch("aliases", queryset=leaving(Alias)),
+            Prefetch("events", queryset=leaving(Event).order_by("pk")
+                     .prefetch_related(citations)),
+            Prefetch("proceedings", queryset=leaving(Proceeding).order_by("pk")
+                     .select_related("court").prefetch_related(
                          Prefetch("proceeding_charges",
                                   queryset=ProceedingCharge.objects.select_related("charge")),
                          citations)),

@@ -138,6 +138,7 @@ class ImportPlan:
     ignored_columns: list
     source: Source | None  # the source every imported fact cites
     new_charges: dict = field(default_factory=dict)  # name -> unsaved Charge
+    encoding: str = ""  # how a CSV file was read, in words
 
     def count(self, action) -> int:
         return sum(1 for row in self.rows if row.action == action)
@@ -160,6 +161,7 @@ class ImportPlan:
             "file_name": self.file_name,
             "counts": self.counts,
             "ignored_columns": self.ignored_columns,
+            "encoding": self.encoding,
             "source": str(self.source) if self.source else "",
             "rows": [
                 {"number": row.number, "action": row.action, "notes": row.notes,
@@ -298,7 +300,8 @@ class Planner:
         self.sources = {}  # slug, URL or title|publisher -> Source, recorded or new
         self.undo = []
         self.plan = ImportPlan(file_name=file_name, sha256=sha256, rows=[],
-                               ignored_columns=sheet.ignored_columns, source=source)
+                               ignored_columns=sheet.ignored_columns, source=source,
+                               encoding=sheet.encoding)
 
     def run(self) -> ImportPlan:
         external_ids = [_text(cells["external_id"]) for _, cells in self.sheet.rows
@@ -383,6 +386,10 @@ class Planner:
 
     def _plan_row(self, row: RowPlan):
         cells = row.cells
+        for column, value in cells.items():
+            if isinstance(value, str) and "\x00" in value:
+                raise Rejected(column, value.replace("\x00", "\\0"),
+                               "contains a NUL character (\\0), which is not text: remove it")
         row_source, passage = self._row_source(row)
         if not any(cells.get(column) for column in ("person_id", "external_id", "name")):
             if row_source is None:

@@ -8,12 +8,16 @@ person's columns repeated, or one row per person without facts.
 import csv
 import datetime
 import io
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import charset_normalizer
+import openpyxl
 import tablib
 
 from casetracker.cases.dates import PartialDate
+from casetracker.cases.exports import FORMULA_TRIGGERS, spreadsheet_cell
 
 # The columns, in the order the export writes them; ``help`` is shown on the upload page.
 COLUMNS = {
@@ -59,6 +63,12 @@ COLUMNS = {
 }
 EXPORT_ONLY = {"person_url"}
 FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
+#: What one file may hold. A spreadsheet is read whole into memory and planned row by row;
+#: past these it is refused with a message, before any parsing (an XLSX file is a zip: its
+#: unpacked size is read from the archive's directory, so a zip bomb is never inflated).
+MAX_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 20_000
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 
 
 class SheetError(ValueError):
@@ -70,6 +80,7 @@ class Sheet:
     columns: list[str]
     ignored_columns: list[str]
     rows: list[tuple[int, dict[str, object]]]  # (row number as the spreadsheet shows it, cells)
+    encoding: str = ""  # how a CSV file's bytes were read as text, in words
 
 
 def file_format(file_name: str) -> str:
@@ -93,34 +104,75 @@ def _cell(value):
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, str):
+        if value[:1] == "'" and value[1:2] in FORMULA_TRIGGERS:
+            value = value[1:]  # a cell the export defused (spreadsheet_cell): as it was
         return " ".join(value.replace("\u00a0", " ").split()) if "\n" not in value \
             else value.strip()
     return value
 
 
-def _decode(content: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1251"):
+def _decode(content: bytes) -> tuple[str, str]:
+    """The text of a CSV file and the encoding it was read in, in words.
+
+    UTF-8 (what casetracker writes) is taken as it is; anything else is detected with
+    charset-normalizer, so a Latin-1 file is not read as Windows-1251 ("Müller" as
+    "Mьller"): the dry run names the encoding, for staff to check the names it shows.
+    """
+    try:
+        return content.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(content).best()
+    if best is None:
+        raise SheetError("The CSV file is not text in an encoding casetracker recognises: "
+                         "save it again as “CSV UTF-8”.")
+    language = f", {best.language}" if best.language and best.language != "Unknown" else ""
+    return str(best), f"{best.encoding}{language} (detected: save as UTF-8 to be sure)"
+
+
+def _check_size(content: bytes, kind: str, file_name: str):
+    if len(content) > MAX_BYTES:
+        raise SheetError(f"“{file_name}” is larger than {MAX_BYTES // 2**20} MB: split it into "
+                         "smaller files.")
+    if kind == "xlsx":
         try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise SheetError("The CSV file is not in a text encoding casetracker reads (UTF-8 or "
-                     "Windows-1251): save it again as “CSV UTF-8”.")
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                unpacked = sum(member.file_size for member in archive.infolist())
+        except zipfile.BadZipFile:
+            raise SheetError(f"“{file_name}” could not be read as XLSX: it is not an Excel "
+                             "file (it may be damaged, or another format renamed .xlsx).") \
+                from None
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise SheetError(f"“{file_name}” unpacks to {unpacked // 2**20} MB, more than a "
+                             f"spreadsheet of {MAX_ROWS:,} rows needs: split it, or save it "
+                             "as CSV.")
+
+
+def _check_rows(count: int, file_name: str):
+    if count > MAX_ROWS + 1:  # the first row names the columns
+        raise SheetError(f"“{file_name}” has more than {MAX_ROWS:,} rows: split it into files "
+                         f"of at most {MAX_ROWS:,} rows.")
 
 
 def read_sheet(*, content: bytes, file_name: str) -> Sheet:
     """Read the first sheet of a CSV or XLSX file; the first row holds the column names."""
     kind = file_format(file_name)
+    _check_size(content, kind, file_name)
     dataset = tablib.Dataset()
+    encoding = ""
     try:
         if kind == "csv":
-            text = _decode(content)
+            text, encoding = _decode(content)
+            _check_rows(text.count("\n"), file_name)
             try:
                 delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
             except csv.Error:
                 delimiter = ","
             dataset.load(text, format="csv", delimiter=delimiter)
         else:
+            workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+            _check_rows(workbook.worksheets[0].max_row or 0, file_name)
+            workbook.close()
             dataset.load(io.BytesIO(content), format="xlsx")
     except SheetError:
         raise
@@ -147,7 +199,7 @@ def read_sheet(*, content: bytes, file_name: str) -> Sheet:
         if any(value != "" for value in cells.values()):
             rows.append((index, cells))
     ignored = [column for column in columns if column not in COLUMNS]
-    return Sheet(columns=known, ignored_columns=ignored, rows=rows)
+    return Sheet(columns=known, ignored_columns=ignored, rows=rows, encoding=encoding)
 
 
 def _export_value(value):
@@ -159,10 +211,31 @@ def _export_value(value):
 
 
 def write_sheet(rows: list[dict], *, file_format_name: str) -> bytes:
-    """The rows in the import layout, as CSV (UTF-8) or XLSX bytes."""
-    dataset = tablib.Dataset(headers=list(COLUMNS))
-    for row in rows:
-        dataset.append([_export_value(row.get(column, "")) for column in COLUMNS])
+    """The rows in the import layout, as CSV (UTF-8) or XLSX bytes.
+
+    Nothing in either runs as a formula when a spreadsheet opens it, whatever a partner
+    typed into a name or a summary: CSV cells are defused as the API's and the site's are
+    (``spreadsheet_cell``; the import reads them back as they were), and XLSX cells are
+    written as text, never as formulas.
+    """
     if file_format_name == "csv":
+        dataset = tablib.Dataset(headers=list(COLUMNS))
+        for row in rows:
+            dataset.append([spreadsheet_cell(_export_value(row.get(column, "")))
+                            if isinstance(row.get(column), str) else
+                            _export_value(row.get(column, "")) for column in COLUMNS])
         return dataset.export("csv").encode("utf-8")
-    return dataset.export("xlsx")
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("people")
+    sheet.append(list(COLUMNS))
+    for row in rows:
+        cells = []
+        for column in COLUMNS:
+            cell = openpyxl.cell.WriteOnlyCell(sheet, value=_export_value(row.get(column, "")))
+            if cell.data_type == "f":  # text that openpyxl took for a formula
+                cell.data_type = "s"
+            cells.append(cell)
+        sheet.append(cells)
+    stream = io.BytesIO()
+    workbook.save(stream)
+    return stream.getvalue()

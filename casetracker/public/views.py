@@ -154,11 +154,15 @@ class CaseDetailView(DetailView):
 class OrganisationDetailView(DetailView):
     template_name = "public/organisation_detail.html"
     context_object_name = "organisation"
-    queryset = Organisation.objects.select_related("parent")
+    queryset = Organisation.objects.public().select_related("parent")
 
     def get_context_data(self, **kwargs):
+        parent = self.object.parent
         return super().get_context_data(
-            members=queries.organisation_members(self.object), **kwargs
+            members=queries.organisation_members(self.object),
+            parent=parent if parent and Organisation.objects.public().filter(
+                pk=parent.pk).exists() else None,
+            **kwargs
         )
 
 

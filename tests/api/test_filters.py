@@ -166,8 +166,11 @@ def test_sources_organisations_and_charges_filters(api):
     assert titles(published_before="2016") == ["The success story that failed"]
     assert titles(ordering="title")[0] == "Meet Tajikistan's embattled Islamists"
 
-    OrganisationFactory(name="Islamic Renaissance Party", abbreviation="IRPT", kind="party")
-    OrganisationFactory(name="Supreme Court", kind="court")
+    # Organisations are public once a published record names them.
+    AffiliationFactory(organisation=OrganisationFactory(
+        name="Islamic Renaissance Party", abbreviation="IRPT", kind="party"))
+    ProceedingFactory(court=OrganisationFactory(name="Supreme Court", kind="court"))
+    OrganisationFactory(name="Islamic Party Known Only To Staff", abbreviation="IRPT")
     assert names(api.get("/api/v1/organisations/", {"search": "irpt"})) == [
         "Islamic Renaissance Party"]
     assert names(api.get("/api/v1/organisations/", {"kind": "court"})) == ["Supreme Court"]

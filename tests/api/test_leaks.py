@@ -116,8 +116,15 @@ def test_searching_for_a_confidential_name_finds_nothing(api, planted, marker):
 
 
 def test_filters_do_not_see_unpublished_facts(api, planted):
-    assert api.get("/api/v1/people/", {"charge": "espionage"}).json()["count"] == 0
-    assert api.get("/api/v1/people/", {"organisation": "secret-cell"}).json()["count"] == 0
+    """A charge or an organisation only unpublished records name is answered as one that
+    does not exist: the answer must not tell them apart."""
+    for name, hidden, unknown in (("charge", "espionage", "no-such-charge"),
+                                  ("organisation", "secret-cell", "no-such-organisation")):
+        answer, nothing = (api.get("/api/v1/people/", {name: value})
+                           for value in (hidden, unknown))
+        assert answer.status_code == nothing.status_code == status.HTTP_400_BAD_REQUEST
+        assert answer.json()["errors"][name][0].replace(hidden, unknown) == \
+            nothing.json()["errors"][name][0]
     assert api.get("/api/v1/people/", {"event_kind": "threat"}).json()["count"] == 0
 
 

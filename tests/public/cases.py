@@ -179,7 +179,9 @@ def build_secrets(family: SimpleNamespace) -> SimpleNamespace:
     EventFactory(person=draft_person, kind=Event.Kind.KILLING, date="2012")
     for name, extra in (("withdrawn person", {"publication_state": PublicationState.WITHDRAWN}),
                         ("restricted person", {"is_restricted": True}),
-                        ("merged person", {"merged_into": rustam})):
+                        # As person_merge leaves a duplicate that was public: withdrawn.
+                        ("merged person", {"merged_into": rustam,
+                                           "publication_state": PublicationState.WITHDRAWN})):
         person = PersonFactory(name=m[name], status=Person.Status.DISAPPEARED, **extra)
         EventFactory(person=person, kind=Event.Kind.DISAPPEARANCE, date="2011")
 

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from rest_framework import status
 
-from casetracker.cases.models import Organisation, Person
+from casetracker.cases.models import Organisation, Person, PublicationState
 from casetracker.public import queries
 from tests.public.cases import MARKERS
 
@@ -63,10 +63,12 @@ def test_searching_for_a_secret_name_finds_nobody(client, secrets, secret):
 
 
 def test_unpublished_people_have_no_page(client, secrets):
-    """Drafts and restricted people are 404; a merged-away one redirects to its public survivor."""
+    """Drafts and restricted people are 404; a merged-away one that was public (withdrawn by
+    the merge) redirects to its public survivor."""
     for person in Person.objects.exclude(pk__in=Person.objects.published()):
         response = client.get(person.get_absolute_url())
-        if person.merged_into_id and person.merged_into.is_public:
+        if (person.merged_into_id and person.merged_into.is_public and not person.is_restricted
+                and person.publication_state == PublicationState.WITHDRAWN):
             assert response.status_code == status.HTTP_301_MOVED_PERMANENTLY, person.name
             assert response["Location"] == person.merged_into.get_absolute_url()
         else:
