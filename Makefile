@@ -8,7 +8,7 @@ export CASETRACKER_ENV ?= development
 # One pytest worker per core, each with its own test database (pytest-xdist).
 PYTEST_ARGS ?= -n auto
 
-.PHONY: setup run serve test test-sqlite test-postgres lint bench clean
+.PHONY: setup run serve test test-sqlite test-postgres lint bench clean deploy
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,14 @@ run: setup
 	$(BIN)/python manage.py loadseeds
 	$(BIN)/python manage.py createdevadmin
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+## Production set-up, in order, with the production settings from the environment (SECRET_KEY,
+## ALLOWED_HOSTS, DATABASE_URL, REDIS_URL…): static files, migrations, then the deployment
+## checks, which fail if anything is missing. Then start gunicorn (see README.md).
+deploy: setup
+	CASETRACKER_ENV=production $(BIN)/python manage.py collectstatic --noinput -v0
+	CASETRACKER_ENV=production $(BIN)/python manage.py migrate --noinput
+	CASETRACKER_ENV=production $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 lint: setup
 	$(BIN)/ruff check .

@@ -6,10 +6,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from casetracker.api.models import ApiToken
+from casetracker.cases.admin.base import PolicyMixin
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(PolicyMixin, admin.ModelAdmin):
     list_display = ["name", "user", "prefix", "can_write", "created_at", "last_used_at",
                     "state"]
     list_filter = ["can_write", ("revoked_at", admin.EmptyFieldListFilter)]

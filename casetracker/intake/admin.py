@@ -5,10 +5,11 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from casetracker.cases.admin.base import PolicyMixin
 from casetracker.intake.models import ArticleIntake, ImportBatch, NotDuplicate
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(PolicyMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
@@ -40,7 +41,7 @@ class ArticleIntakeAdmin(ReadOnlyAdmin):
 
 
 @admin.register(NotDuplicate)
-class NotDuplicateAdmin(admin.ModelAdmin):
+class NotDuplicateAdmin(PolicyMixin, admin.ModelAdmin):
     list_display = ["first", "second", "decided_by", "decided_at"]
     list_select_related = ["first", "second", "decided_by"]
     readonly_fields = ["first", "second", "decided_by", "decided_at"]
