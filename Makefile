@@ -19,12 +19,15 @@ $(VENV)/.installed: pyproject.toml
 setup: $(VENV)/.installed
 	mkdir -p var/static
 
-## Serve the site with the seed cases on http://127.0.0.1:$(PORT) (SQLite under var/ unless DATABASE_URL).
+## Serve the site with the seed cases on http://127.0.0.1:$(PORT) (SQLite under var/ unless
+## DATABASE_URL), with the task worker beside it (stopped with the server).
 run: setup
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py loadseeds
 	$(BIN)/python manage.py createdevadmin
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(BIN)/python manage.py db_worker --interval 1 & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## Production set-up, in order, with the production settings from the environment (SECRET_KEY,
 ## ALLOWED_HOSTS, DATABASE_URL, REDIS_URL…): static files, migrations, then the deployment

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "csp",
     "nested_admin",
+    "django_tasks",
+    "django_tasks_db",
     "casetracker.cases",
     "casetracker.intake",
     "casetracker.names",
@@ -219,6 +221,18 @@ CACHES = {
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+
+# The task queue (django-tasks with its database backend): long work runs in a worker process
+# (`manage.py db_worker`, started by `make run`), not in web requests. The queue lives in the
+# app's own database, so the embedded default needs nothing more. The tests run each task at
+# once, in the request that enqueues it (TASKS_BACKEND=immediate); tests/test_worker.py runs
+# the real worker.
+TASKS_BACKEND = env_str("TASKS_BACKEND", "immediate" if ENVIRONMENT == "test" else "database")
+TASK_BACKENDS = {"database": "django_tasks_db.DatabaseBackend",
+                 "immediate": "django_tasks.backends.immediate.ImmediateBackend"}
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND={TASKS_BACKEND!r}: use database or immediate.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
 
 # The API (casetracker.api). Reads are anonymous and throttled per IP address, token
 # requests per partner account; rates are "<number>/<second|minute|hour|day>".

@@ -289,8 +289,13 @@ class Planner:
     ``undo`` and taken back.
     """
 
-    def __init__(self, *, sheet: Sheet, file_name: str, sha256: str, source, user):
+    #: How many rows are planned between two reports of progress.
+    PROGRESS_EVERY = 200
+
+    def __init__(self, *, sheet: Sheet, file_name: str, sha256: str, source, user,
+                 progress=None):
         self.sheet, self.file_name, self.sha256, self.user = sheet, file_name, sha256, user
+        self.progress = progress
         self.may_publish = user is None or user.has_perm(f"cases.{PUBLISH}")
         self.instances = {}  # (model, pk) -> instance
         self.pending_people = []  # new people, in the order of their first row
@@ -308,7 +313,9 @@ class Planner:
                         if cells.get("external_id")]
         for person in self._records(Person).filter(external_id__in=external_ids):
             self.instances[(Person, person.pk)] = person
-        for number, cells in self.sheet.rows:
+        for index, (number, cells) in enumerate(self.sheet.rows):
+            if self.progress is not None and index and index % self.PROGRESS_EVERY == 0:
+                self.progress(index)
             row = RowPlan(number=number, cells=cells)
             self.plan.rows.append(row)
             self.undo = []
@@ -884,7 +891,8 @@ class Planner:
             raise Rejected(column, value, reason) from None
 
 
-def plan_import(*, sheet: Sheet, file_name: str, sha256: str, source=None, user=None):
+def plan_import(*, sheet: Sheet, file_name: str, sha256: str, source=None, user=None,
+                progress=None):
     """Decide, row by row and without writing, what importing ``sheet`` would do."""
     return Planner(sheet=sheet, file_name=file_name, sha256=sha256, source=source,
-                   user=user).run()
+                   user=user, progress=progress).run()

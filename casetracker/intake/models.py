@@ -3,7 +3,9 @@
 An :class:`ImportBatch` keeps an uploaded spreadsheet between its dry run and its confirmed
 run, so the run can check it applies exactly the decisions the dry run showed. An
 :class:`ArticleIntake` keeps a pasted or uploaded article with the :class:`Proposal`\\ s
-read from it, which staff accept, correct or reject one by one.
+read from it, which staff accept, correct or reject one by one. Both dry run, run and
+reading are done by the task worker (``tasks.py``), off the request; their state and
+progress are kept here for the pages that show them.
 """
 
 from django.conf import settings
@@ -17,8 +19,11 @@ from casetracker.cases.models import Charge, Event, Person, Proceeding, Source
 
 class ImportBatch(models.Model):
     class State(models.TextChoices):
+        PLANNING = "planning", _("Dry run under way")
         PLANNED = "planned", _("Dry run done, waiting for confirmation")
+        APPLYING = "applying", _("Import under way")
         APPLIED = "applied", _("Imported")
+        FAILED = "failed", _("Failed")
 
     file_name = models.CharField(_("file name"), max_length=255)
     content = models.BinaryField(_("file content"))
@@ -28,9 +33,12 @@ class ImportBatch(models.Model):
         related_name="import_batches",
         help_text=_("Cited by every imported fact; when empty, a source is created for the file."),
     )
-    state = models.CharField(_("state"), max_length=16, choices=State, default=State.PLANNED)
+    state = models.CharField(_("state"), max_length=16, choices=State, default=State.PLANNING)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows planned"), default=0)
+    error = models.TextField(_("what went wrong"), blank=True)
     report = models.JSONField(
-        _("dry-run report"), default=dict,
+        _("dry-run report"), default=dict, blank=True,
         help_text=_("The decisions of the dry run, row by row: the run must take the same."),
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"),
@@ -47,9 +55,18 @@ class ImportBatch(models.Model):
     def __str__(self):
         return f"{self.file_name} ({self.get_state_display()})"
 
+    @property
+    def in_progress(self) -> bool:
+        return self.state in (self.State.PLANNING, self.State.APPLYING)
+
 
 class ArticleIntake(models.Model):
     """An article pasted or uploaded by staff, stored as a draft Source, and its proposals."""
+
+    class State(models.TextChoices):
+        READING = "reading", _("Being read")
+        READ = "read", _("Read")
+        FAILED = "failed", _("Failed")
 
     source = models.OneToOneField(Source, verbose_name=_("source"), on_delete=models.PROTECT,
                                   related_name="intake")
@@ -62,6 +79,11 @@ class ArticleIntake(models.Model):
                                    null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
+    state = models.CharField(_("state"), max_length=8, choices=State, default=State.READING)
+    proposals_left_out = models.PositiveIntegerField(
+        _("proposals left out"), default=0,
+        help_text=_("Past the most one article may propose: split a text this long."))
+    error = models.TextField(_("what went wrong"), blank=True)
 
     class Meta:
         ordering = ["-created_at"]

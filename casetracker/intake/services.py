@@ -29,7 +29,7 @@ from casetracker.cases.models import (
 from casetracker.intake.extraction import extract
 from casetracker.intake.importing import ImportPlan, plan_import
 from casetracker.intake.models import ArticleIntake, ImportBatch, Proposal
-from casetracker.intake.sheets import read_sheet
+from casetracker.intake.sheets import SheetError, read_sheet
 
 
 class ImportChanged(Exception):
@@ -41,24 +41,70 @@ class ImportChanged(Exception):
 # ---------------------------------------------------------------------------------------
 
 
-def import_plan(*, content: bytes, file_name: str, source=None, user=None) -> ImportPlan:
+def import_plan(*, content: bytes, file_name: str, source=None, user=None,
+                progress=None) -> ImportPlan:
     """The dry run: what importing the file would do, row by row. Writes nothing.
 
     Raises :class:`casetracker.intake.sheets.SheetError` when the file cannot be read.
+    ``progress(rows_done)`` is called as the rows are planned.
     """
     sheet = read_sheet(content=content, file_name=file_name)
     return plan_import(sheet=sheet, file_name=file_name,
-                       sha256=hashlib.sha256(content).hexdigest(), source=source, user=user)
+                       sha256=hashlib.sha256(content).hexdigest(), source=source, user=user,
+                       progress=progress)
 
 
 def import_batch_create(*, content: bytes, file_name: str, source=None, user) -> ImportBatch:
-    """Keep an uploaded file with its dry-run report until someone confirms it."""
-    plan = import_plan(content=content, file_name=file_name, source=source, user=user)
-    batch = ImportBatch(file_name=file_name, content=content, sha256=plan.sha256,
-                        source=source, created_by=user, report=_json(plan.report()))
+    """Keep an uploaded file, and have the worker make its dry run (``import_batch_plan``).
+
+    The file is read here, so one that cannot be read (or is too large) is refused at once
+    with the reason; planning its rows, which can take minutes, is left to the worker.
+    """
+    from casetracker.intake import tasks
+
+    sheet = read_sheet(content=content, file_name=file_name)
+    batch = ImportBatch(file_name=file_name, content=content,
+                        sha256=hashlib.sha256(content).hexdigest(), source=source,
+                        created_by=user, rows_total=len(sheet.rows))
     batch.full_clean()
     with transaction.atomic():
         batch.save()
+        tasks.plan_import_batch.enqueue(batch.pk)
+    return batch
+
+
+def import_batch_plan(*, batch: ImportBatch) -> ImportBatch:
+    """The dry run of a kept file, as its uploader (the worker's part of the import)."""
+    ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.PLANNING,
+                                                   rows_done=0, error="")
+
+    def progress(done):
+        ImportBatch.objects.filter(pk=batch.pk).update(rows_done=done)
+
+    try:
+        plan = import_plan(content=bytes(batch.content), file_name=batch.file_name,
+                           source=batch.source, user=batch.created_by, progress=progress)
+    except SheetError as error:
+        return _failed(batch, str(error))
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        state=ImportBatch.State.PLANNED, rows_done=len(plan.rows), report=_json(plan.report()))
+    batch.refresh_from_db()
+    return batch
+
+
+def import_batch_confirm(*, batch: ImportBatch, user) -> ImportBatch:
+    """Have the worker run a planned import (``import_batch_apply``)."""
+    from casetracker.intake import tasks
+
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.state != ImportBatch.State.PLANNED:
+            raise ValidationError(f"This file is {batch.get_state_display().lower()}: only a "
+                                  "finished dry run can be imported.")
+        batch.state = ImportBatch.State.APPLYING
+        batch.error = ""
+        batch.save(update_fields=["state", "error"])
+        tasks.apply_import_batch.enqueue(batch.pk, user.pk)
     return batch
 
 
@@ -82,6 +128,13 @@ def import_batch_apply(*, batch: ImportBatch, user) -> ImportPlan:
         batch.full_clean()
         batch.save()
     return plan
+
+
+def _failed(batch, message: str) -> ImportBatch:
+    ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.FAILED,
+                                                   error=message)
+    batch.refresh_from_db()
+    return batch
 
 
 def import_file(*, content: bytes, file_name: str, source=None, user=None,
@@ -169,10 +222,17 @@ def _write(plan: ImportPlan, *, user):
 # ---------------------------------------------------------------------------------------
 
 
+#: The most proposals one article gives: past them a review is no longer a review (a 200 KB
+#: text gave 3,401). The rest are counted, and the review says to split the text.
+MAX_PROPOSALS = 400
+
+
 def article_intake_create(*, title: str, publisher: str, text: str, user, published=None,
                           url: str = "", author: str = "", language: str = "en",
                           country: str = "TJ", slug: str = "") -> ArticleIntake:
-    """Store an article as a draft Source and propose what it seems to say, for review."""
+    """Store an article as a draft Source, and have the worker read it (``read_article``)."""
+    from casetracker.intake import tasks
+
     if isinstance(published, str) and published:
         published = PartialDate.parse(published)
     source = Source(slug=slug or unique_slug(Source, f"{publisher} {title}"), title=title,
@@ -182,20 +242,33 @@ def article_intake_create(*, title: str, publisher: str, text: str, user, publis
     source._change_reason = "Added through article intake"
     source.full_clean()
     intake = ArticleIntake(text=text, country=country, created_by=user)
-    findings = extract(text, published=published or None)
     with transaction.atomic():
         source.save()
         intake.source = source
         intake.full_clean()
         intake.save()
+        tasks.read_article.enqueue(intake.pk)
+    return intake
+
+
+def article_intake_read(*, intake: ArticleIntake) -> ArticleIntake:
+    """Propose what the article seems to say (the worker's part of the intake)."""
+    findings = extract(intake.text, published=intake.source.published)
+    kept, left_out = findings[:MAX_PROPOSALS], max(0, len(findings) - MAX_PROPOSALS)
+    with transaction.atomic():
+        intake = ArticleIntake.objects.select_for_update().get(pk=intake.pk)
+        intake.proposals.all().delete()
         proposals = {}
-        for finding in findings:
+        for finding in kept:
             proposal = Proposal(intake=intake, **finding.proposal_fields())
             if finding.belongs_to is not None:
                 proposal.belongs_to = proposals.get(id(finding.belongs_to))
             proposal.full_clean(exclude=["belongs_to"])
             proposal.save()
             proposals[id(finding)] = proposal
+        intake.state = ArticleIntake.State.READ
+        intake.proposals_left_out = left_out
+        intake.save(update_fields=["state", "proposals_left_out"])
     return intake
 
 

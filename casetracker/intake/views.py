@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.admin import site
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -71,10 +72,20 @@ class ImportUploadView(StaffPage, FormView):
 
 
 class ImportReportView(StaffPage, DetailView):
+    """The dry run's report, row by row; while the worker plans or imports, its progress
+    (the page reloads itself every few seconds)."""
+
     permission_required = ["cases.add_person", "cases.change_person"]
     model = ImportBatch
     template_name = "intake/import_report.html"
-    title = _("Dry run: what the import will do")
+
+    def get_context_data(self, **kwargs):
+        batch = self.object
+        title = {ImportBatch.State.APPLIED: _("Imported"),
+                 ImportBatch.State.APPLYING: _("Importing"),
+                 ImportBatch.State.FAILED: _("The import failed")}.get(
+            batch.state, _("Dry run: what the import will do"))
+        return super().get_context_data(title=title, refresh=batch.in_progress, **kwargs)
 
 
 class ImportConfirmView(StaffPage, SingleObjectMixin, View):
@@ -84,14 +95,9 @@ class ImportConfirmView(StaffPage, SingleObjectMixin, View):
     def post(self, request, *args, **kwargs):
         batch = self.get_object()
         try:
-            plan = services.import_batch_apply(batch=batch, user=request.user)
-        except (services.ImportChanged, ValidationError) as error:
-            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-        else:
-            counts = plan.counts
-            messages.success(request, _("Imported: %(create)d row(s) created records, "
-                                        "%(update)d updated, %(reject)d were left out.")
-                             % counts)
+            services.import_batch_confirm(batch=batch, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
         return redirect("intake:import_report", pk=batch.pk)
 
 
@@ -175,11 +181,24 @@ class ArticleCreateView(StaffPage, FormView):
 
 
 class ArticleReviewView(StaffPage, SingleObjectMixin, FormView):
+    """The proposals of an article, a page at a time (while the worker reads it, its state:
+    the page reloads itself)."""
+
     permission_required = ["cases.add_event", "cases.add_proceeding", "cases.add_person"]
     model = ArticleIntake
     template_name = "intake/article_review.html"
     form_class = ProposalFormSet
     title = _("Review what the article says")
+    paginate_by = 50
+
+    def page(self):
+        proposals = self.records(Proposal).filter(intake=self.object).pending()
+        return Paginator(proposals, self.paginate_by).get_page(self.request.GET.get("page"))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            page_obj=self.page(),
+            refresh=self.object.state == ArticleIntake.State.READING, **kwargs)
 
     def dispatch(self, request, *args, **kwargs):
         self.object = get_object_or_404(self.records(ArticleIntake).select_related("source"),
@@ -187,8 +206,9 @@ class ArticleReviewView(StaffPage, SingleObjectMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        proposals = self.records(Proposal).filter(intake=self.object).pending()
-        return {**super().get_form_kwargs(), "queryset": proposals.select_related("person"),
+        ids = [proposal.pk for proposal in self.page().object_list]
+        proposals = self.records(Proposal).filter(pk__in=ids).select_related("person")
+        return {**super().get_form_kwargs(), "queryset": proposals,
                 "form_kwargs": {"user": self.request.user}}
 
     def form_valid(self, formset):
