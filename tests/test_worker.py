@@ -15,7 +15,7 @@ from casetracker.intake.models import ArticleIntake, ImportBatch
 pytestmark = pytest.mark.django_db(transaction=True)
 
 QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-SHEET = "name,country,event_kind,event_date\nQueued Person,TJ,arrest,2016-10\n".encode()
+SHEET = b"name,country,event_kind,event_date\nQueued Person,TJ,arrest,2016-10\n"
 
 
 def work_the_queue():
