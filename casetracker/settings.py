@@ -43,7 +43,7 @@ if not DEVELOPMENT and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "casetracker.cases.sites.AdminConfig",  # django.contrib.admin, on casetracker's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

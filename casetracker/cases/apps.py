@@ -8,3 +8,4 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from casetracker import checks  # noqa: F401 (registers the project's system checks)
+

@@ -430,15 +430,25 @@ class Person(Curated):
 
     def save(self, *args, **kwargs):
         assign_keys(self)
-        if not self.slug:
-            self.slug = unique_slug(Person, self.name)
         if self.pk is not None:
-            # Moved on from the stored value, not the in-memory one: restoring an old
-            # version from the history must not bring back an old version number.
-            stored = Person.objects.filter(pk=self.pk).values_list("version", flat=True).first()
+            stored = Person.objects.filter(pk=self.pk).values("version", "name").first()
             if stored is not None:
-                self.version = stored + 1
+                # Moved on from the stored value, not the in-memory one: restoring an old
+                # version from the history must not bring back an old version number.
+                self.version = stored["version"] + 1
+                # The address follows the name until the case is first published: a slug
+                # made from a name since changed (a real name, before the pseudonym) would
+                # otherwise keep it in every link, export and redirect.
+                if stored["name"] != self.name and not self.was_ever_public():
+                    self.slug = ""
+        if not self.slug:
+            self.slug = unique_slug(Person, self.name, exclude_pk=self.pk)
         super().save(*args, **kwargs)
+
+    def was_ever_public(self) -> bool:
+        return self.pk is not None and Person.history.filter(
+            id=self.pk, publication_state=PublicationState.PUBLISHED, is_restricted=False,
+        ).exists()
 
     def get_absolute_url(self):
         return reverse("public:case", kwargs={"slug": self.slug})
@@ -453,10 +463,10 @@ class Person(Curated):
             )
 
 
-def unique_slug(model, text: str) -> str:
+def unique_slug(model, text: str, *, exclude_pk=None) -> str:
     base = slugify(text)[:180] or "record"
     slug, counter = base, 2
-    while model.objects.filter(slug=slug).exists():
+    while model.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
         slug, counter = f"{base}-{counter}", counter + 1
     return slug
 

@@ -35,7 +35,6 @@ from operator import or_
 
 from django.apps import apps
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils.translation import gettext_lazy as _
 
 from casetracker.cases.roles import PUBLISH, VIEW_RESTRICTED
 
@@ -49,7 +48,7 @@ class Masked(str):
     """A value hidden from the user looking at it. Model ``save()`` refuses to store one."""
 
 
-MASK = Masked(_("(restricted)"))
+MASK = Masked("(restricted)")
 
 
 class Access(enum.Enum):
