@@ -445,13 +445,13 @@ class Person(Curated):
             self.slug = unique_slug(Person, self.name, exclude_pk=self.pk)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("public:case", kwargs={"slug": self.slug})
+
     def was_ever_public(self) -> bool:
         return self.pk is not None and Person.history.filter(
             id=self.pk, publication_state=PublicationState.PUBLISHED, is_restricted=False,
         ).exists()
-
-    def get_absolute_url(self):
-        return reverse("public:case", kwargs={"slug": self.slug})
 
     def clean(self):
         if self.birth_year and self.birth_year > timezone.localdate().year:
