@@ -99,7 +99,7 @@ class ProposalReviewForm(forms.ModelForm):
         keep = {Proposal.Kind.PERSON: ["name", "person"],
                 Proposal.Kind.EVENT: ["person", "date", "event_kind"],
                 Proposal.Kind.SENTENCE: ["person", "date", "years", "life"],
-                Proposal.Kind.CHARGE: ["charge_name"]}[proposal.kind]
+                Proposal.Kind.CHARGE: ["charge_name"]}.get(proposal.kind, [])
         for name in list(self.fields):
             if name not in keep and name != "decision":
                 del self.fields[name]
@@ -113,7 +113,10 @@ class ProposalReviewForm(forms.ModelForm):
         return data
 
 
-ProposalFormSet = forms.modelformset_factory(Proposal, form=ProposalReviewForm, extra=0)
+# The review decides proposals read from the article; a post with more forms than those (a
+# crafted one) makes no proposal of its own.
+ProposalFormSet = forms.modelformset_factory(Proposal, form=ProposalReviewForm, extra=0,
+                                             edit_only=True)
 
 
 class MergeForm(forms.Form):

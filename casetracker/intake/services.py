@@ -375,7 +375,8 @@ def duplicate_dismiss(*, first, second, user):
 
     first, second = sorted((first, second), key=lambda person: person.pk)
     decision = NotDuplicate(first=first, second=second, decided_by=user)
-    decision.full_clean(validate_unique=False)
+    # Deciding a pair twice is no error (get_or_create below keeps the first decision).
+    decision.full_clean(validate_unique=False, validate_constraints=False)
     with transaction.atomic():
         NotDuplicate.objects.get_or_create(first=first, second=second,
                                            defaults={"decided_by": user})

@@ -215,7 +215,10 @@ class ArticleReviewView(StaffPage, SingleObjectMixin, FormView):
         accepted = rejected = 0
         # Sentences before the charges that belong to them; people before their facts.
         order = ["person", "sentence", "event", "charge"]
-        for form in sorted(formset.forms, key=lambda f: order.index(f.instance.kind)):
+        # Only the proposals shown: a form naming one the user may not see (a crafted post)
+        # gets a new, empty instance from the formset, and decides nothing.
+        shown = [form for form in formset.initial_forms if form.instance.pk is not None]
+        for form in sorted(shown, key=lambda f: order.index(f.instance.kind)):
             decision = form.cleaned_data.get("decision")
             try:
                 if decision == "accept":
