@@ -19,22 +19,46 @@ ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery staple"
 
 
-def test_production_settings_pass_check_deploy_without_warnings():
-    """`manage.py check --deploy` finds nothing to warn about in production settings."""
+def production(tmp_path) -> dict:
+    """Production settings, with static files collected (or not) under ``tmp_path``."""
     env = {
         **os.environ,
         "CASETRACKER_ENV": "production",
         "SECRET_KEY": "x7!" + "k" * 30 + "q9#Zr2@Lm4$Vb8%Np6^Tw1&Yd3*Hs5",
         "ALLOWED_HOSTS": "cases.example.org",
         "DEBUG": "0",
+        "STATIC_ROOT": str(tmp_path / "static"),
     }
     env.pop("DATABASE_URL", None)
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
-    )
+    return env
+
+
+def manage(env, *args):
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=180)
+
+
+def test_production_settings_pass_check_deploy_without_warnings(tmp_path):
+    """`manage.py check --deploy` finds nothing to warn about in production settings, once
+    static files are collected (as `make deploy` does first)."""
+    env = production(tmp_path)
+    assert manage(env, "collectstatic", "--noinput", "-v0").returncode == 0
+    result = manage(env, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_without_collected_static_files_cannot_half_work(tmp_path):
+    """Without the manifest every page would be a 500: the deploy check fails, naming the
+    fix, and the WSGI application refuses to start."""
+    env = production(tmp_path)
+    result = manage(env, "check", "--deploy")
+    assert result.returncode != 0
+    assert "casetracker.E003" in result.stderr and "collectstatic" in result.stderr
+    started = subprocess.run([sys.executable, "-c", "import casetracker.wsgi"], cwd=ROOT,
+                             env=env, capture_output=True, text=True, timeout=120)
+    assert started.returncode != 0
+    assert "Static files have not been collected" in started.stderr
 
 
 @pytest.mark.parametrize(

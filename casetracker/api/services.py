@@ -59,8 +59,10 @@ def writable(model, user, *, include_published=False):
 
 
 def computed_fields(instance) -> list[str]:
-    """Fields the model fills in itself on save (search keys, slugs…): not validated before."""
-    return [field.name for field in instance._meta.fields if not field.editable]
+    """Fields the model fills in itself on save (search keys, slugs…): not validated before.
+    (``submitted_by`` is set here, and validated: a partner's external IDs are its own.)"""
+    return [field.name for field in instance._meta.fields
+            if not field.editable and field.name != "submitted_by"]
 
 
 def partner_view(record, user, *, represent) -> dict:

@@ -79,7 +79,11 @@ class VersionedFormMixin(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["seen_version"].initial = self.instance.version
+        # The stored version, not the instance's: a history version's form is opened on
+        # the record as it is now (reverting to a version is a change to the current one).
+        stored = type(self.instance)._default_manager.filter(pk=self.instance.pk) \
+            .values_list("version", flat=True).first() if self.instance.pk else None
+        self.fields["seen_version"].initial = stored or self.instance.version
 
     def clean(self):
         cleaned_data = super().clean()

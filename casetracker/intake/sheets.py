@@ -111,23 +111,32 @@ def _cell(value):
     return value
 
 
+#: The encodings a spreadsheet saved as CSV comes in when it is not UTF-8: Windows' Cyrillic
+#: and Western code pages (Excel's "CSV" on a Russian or a European system).
+LEGACY_ENCODINGS = ["cp1251", "cp1252"]
+
+
 def _decode(content: bytes) -> tuple[str, str]:
     """The text of a CSV file and the encoding it was read in, in words.
 
-    UTF-8 (what casetracker writes) is taken as it is; anything else is detected with
-    charset-normalizer, so a Latin-1 file is not read as Windows-1251 ("Müller" as
-    "Mьller"): the dry run names the encoding, for staff to check the names it shows.
+    UTF-8 (what casetracker writes) and UTF-16 with its byte-order mark (Excel's "Unicode
+    text") are taken as they are; otherwise charset-normalizer tells Windows-1251 from
+    Windows-1252 by which reads as text, so "Müller" is not read as "Mьller": the dry run
+    names the encoding, for staff to check the names it shows.
     """
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return content.decode("utf-16"), "UTF-16"
     try:
         return content.decode("utf-8-sig"), "UTF-8"
     except UnicodeDecodeError:
         pass
-    best = charset_normalizer.from_bytes(content).best()
+    best = charset_normalizer.from_bytes(content, cp_isolation=LEGACY_ENCODINGS).best()
     if best is None:
-        raise SheetError("The CSV file is not text in an encoding casetracker recognises: "
-                         "save it again as “CSV UTF-8”.")
-    language = f", {best.language}" if best.language and best.language != "Unknown" else ""
-    return str(best), f"{best.encoding}{language} (detected: save as UTF-8 to be sure)"
+        raise SheetError("The CSV file is not text in an encoding casetracker recognises "
+                         "(UTF-8, Windows-1251 or Windows-1252): save it again as “CSV UTF-8”.")
+    names = {"cp1251": "Windows-1251 (Cyrillic)", "cp1252": "Windows-1252 (Western)"}
+    return str(best), f"{names.get(best.encoding, best.encoding)}, detected: save the file " \
+                      "as UTF-8 to be sure"
 
 
 def _check_size(content: bytes, kind: str, file_name: str):
