@@ -10,7 +10,13 @@ from rest_framework import status
 
 from casetracker.api.models import ApiToken
 from casetracker.cases.models import Event, Person, PublicationState
-from tests.factories import OrganisationFactory, PersonFactory, UserFactory, cited_person
+from tests.factories import (
+    AffiliationFactory,
+    OrganisationFactory,
+    PersonFactory,
+    UserFactory,
+    cited_person,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +33,8 @@ def record():
     draft = PersonFactory(name="Draft Person", publication_state=PublicationState.DRAFT)
     restricted = PersonFactory(name="Restricted Person", is_restricted=True)
     organisation = OrganisationFactory(slug="the-party")
+    # An organisation is public once a published record names it.
+    AffiliationFactory(person=published, organisation=organisation)
     return {"published": published, "draft": draft, "restricted": restricted,
             "organisation": organisation}
 
