@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "casetracker.intake",
     "casetracker.names",
     "casetracker.api",
+    "casetracker.changes",
     "casetracker.public",
 ]
 

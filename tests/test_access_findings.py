@@ -413,3 +413,212 @@ def test_citations_of_hidden_facts_are_hidden_with_them(client, editor):
     client.force_login(editor)
     assert "A passage about them." not in client.get("/admin/cases/citation/").content.decode()
     assert Citation.objects.count() == 1
+
+
+# The attacker's review of the policy (a helper, cold, with every role and door).
+
+def test_attack_1_no_changelist_lookup_reads_a_restricted_value(client, viewer):
+    """Django admits any lookup on a model's own fields in the query string; a lookup
+    filters on the stored value, so it would spell a masked value out letter by letter."""
+    PersonFactory(is_pseudonym=True, real_name="Secret Realname")
+    EventFactory(place="Secret Place", place_is_restricted=True)
+    client.force_login(viewer)
+    for url in ("/admin/cases/person/?real_name__startswith=S",
+                "/admin/cases/event/?place__startswith=S",
+                "/admin/cases/detention/?place__regex=.",
+                "/admin/cases/revision/?changes__icontains=Secret",
+                "/admin/cases/person/?name_key__iregex=(a%2B)%2B"):
+        assert client.get(url).status_code == 400, url
+    # The list's own filters still work.
+    assert client.get("/admin/cases/event/?kind__exact=arrest").status_code == 200
+
+
+def test_attack_2_moving_a_part_onto_a_published_record_waits_for_review(client, editor):
+    published, draft = PersonFactory(), PersonFactory(publication_state=DRAFT)
+    alias = AliasFactory(person=draft, name="Moved Spelling")
+    client.force_login(editor)
+    url = reverse("admin:cases_alias_change", args=[alias.pk])
+    client.post(url, {**submitted(client.get(url).content.decode()),
+                      "person": [str(published.pk)]})
+    alias.refresh_from_db()
+    assert alias.person == draft
+    assert Revision.objects.get().changes["person"] == [str(draft.pk), str(published.pk)]
+
+
+def test_attack_3_accepting_a_spelling_of_a_published_person_waits_for_review(client, editor):
+    from casetracker.intake.models import Proposal
+    from casetracker.intake.services import article_intake_create, proposal_accept
+
+    person = PersonFactory(name="Abdul Khalil")
+    intake = article_intake_create(title="T", publisher="P", user=editor,
+                                   text="Abdul Khalil was arrested on 3 May 2016.")
+    proposal = intake.proposals.get(kind=Proposal.Kind.PERSON)
+    proposal_accept(proposal=proposal, user=editor, name="Abdoul Khalil", person=person)
+    assert not person.aliases.exists()
+    assert Revision.objects.get().action == "add"
+
+
+def test_attack_4_a_partner_lifts_no_restriction_staff_set():
+    partner = UserFactory(username="partner-org")
+    _token, key = ApiToken.issue(user=partner, name="sync", can_write=True)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    event_id = api.post("/api/v1/events/", {"person": PersonFactory().pk, "kind": "arrest"},
+                        format="json").json()["id"]
+    Event.objects.filter(pk=event_id).update(place="Staff's place", place_is_restricted=True)
+    assert api.patch(f"/api/v1/events/{event_id}/", {"place_is_restricted": False},
+                     format="json").status_code == 200
+    assert Event.objects.get(pk=event_id).place_is_restricted
+
+
+def test_attack_5_the_dry_run_masks_a_restricted_place_it_would_replace(client, editor):
+    event = EventFactory(publication_state=DRAFT, place="Secret Draft Place",
+                         place_is_restricted=True)
+    client.force_login(editor)
+    sheet = (f"person_id,event_id,event_place\n{event.person_id},{event.pk},A New Place\n"
+             ).encode()
+    client.post(reverse("intake:import"), {"file": SimpleUploadedFile("p.csv", sheet)})
+    report = json.dumps(ImportBatch.objects.get().report)
+    assert "Secret Draft Place" not in report and "A New Place" in report
+
+
+def test_attack_6_a_proposed_restricted_alias_is_hidden_with_it(client, editor, viewer):
+    person = PersonFactory()
+    client.force_login(editor)
+    client.post(reverse("admin:cases_alias_add"), {"person": person.pk, "name": "Secret Alias",
+                                                   "script": "Latn", "is_restricted": "on"})
+    revision = Revision.objects.get()
+    client.force_login(viewer)
+    assert "Secret Alias" not in client.get(
+        reverse("admin:cases_person_change", args=[person.pk])).content.decode()
+    assert client.get(reverse("admin:cases_revision_change",
+                              args=[revision.pk])).status_code == 302  # not found for them
+
+
+def test_attack_7_a_name_later_made_the_real_name_is_masked_in_history(client, viewer, reviewer):
+    person = PersonFactory(name="Ivan Truename", publication_state=DRAFT)
+    person.name, person.is_pseudonym, person.real_name = "Pseudo Ivan", True, "Ivan Truename"
+    person.publication_state = PUBLISHED
+    person.save()
+    client.force_login(viewer)
+    first = person.history.order_by("history_id").first()
+    for url in (reverse("admin:cases_person_history", args=[person.pk]),
+                reverse("admin:cases_person_simple_history", args=[person.pk,
+                                                                   first.history_id]),
+                reverse("admin:cases_person_record_history", args=[person.pk])):
+        assert "Truename" not in client.get(url).content.decode(), url
+
+
+def test_attack_8_list_filters_and_counts_see_only_what_the_user_may(client, viewer):
+    person = PersonFactory(name="Open Person")
+    EventFactory(person=person, kind="torture", date="1901", is_restricted=True)
+    open_event = EventFactory(person=person, kind="arrest", date="2015")
+    CitationFactory(event=open_event, source=SourceFactory(is_restricted=True))
+    client.force_login(viewer)
+    assert client.get("/admin/cases/person/?event_kind=torture").context["cl"].result_count == 0
+    assert client.get("/admin/cases/person/?year=1901").context["cl"].result_count == 0
+    assert client.get("/admin/cases/event/?sourcing=unsourced").context["cl"].result_count == 1
+    page = client.get("/admin/cases/event/")
+    assert "1901" not in page.content.decode()
+    assert [event.citation_count for event in page.context["cl"].result_list] == [0]
+    people = client.get("/admin/cases/person/").context["cl"].result_list
+    assert [p.source_count for p in people] == [0]
+
+
+def test_attack_9_doors_that_answered_500(client, editor, reviewer):
+    partner = UserFactory(username="partner-org")
+    _token, key = ApiToken.issue(user=partner, name="sync", can_write=True)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    proceeding = api.post("/api/v1/proceedings/", {"person": PersonFactory().pk},
+                          format="json").json()["id"]
+    from casetracker.cases.models import Proceeding
+
+    Proceeding.objects.filter(pk=proceeding).update(publication_state=PUBLISHED)
+    from tests.factories import ChargeFactory, ProceedingChargeFactory
+
+    ProceedingChargeFactory(proceeding_id=proceeding, charge=ChargeFactory(name="fraud"))
+    api.patch(f"/api/v1/proceedings/{proceeding}/", {"charges": []}, format="json")
+    revision = Revision.objects.get(action="delete")
+    client.force_login(reviewer)
+    assert client.get(reverse("admin:cases_revision_change",
+                              args=[revision.pk])).status_code == 200
+    assert client.get("/admin/cases/person/1/history/abc/").status_code == 404
+    draft = PersonFactory(publication_state=DRAFT)
+    other = AliasFactory(name="Someone Else's")
+    client.force_login(editor)
+    url = reverse("admin:cases_person_change", args=[draft.pk])
+    data = submitted(client.get(url).content.decode())
+    data.update({"aliases-TOTAL_FORMS": ["1"], "aliases-0-id": [str(other.pk)],
+                 "aliases-0-name": ["Stolen"], "aliases-0-script": ["Latn"],
+                 "aliases-0-person": [str(draft.pk)]})
+    assert client.post(url, data).status_code == 200  # a form error, as for any unknown id
+    other.refresh_from_db()
+    assert (other.name, other.person_id) == ("Someone Else's", other.person_id)
+
+
+def test_attack_10_sources_page_documents_no_one_through_a_hidden_relationship(client):
+    from tests.public.cases import cite
+
+    public, hidden = PersonFactory(name="Public Relative"), PersonFactory(is_restricted=True)
+    cite(SourceFactory(title="A Report"), RelationshipFactory(person=hidden, relative=public),
+         "They are related.")
+    assert "Public Relative" not in client.get("/sources/").content.decode()
+
+
+def test_attack_11_a_partner_cannot_tell_a_hidden_organisation_from_none():
+    hidden = OrganisationFactory(slug="secret-org")
+    from tests.factories import AffiliationFactory
+
+    AffiliationFactory(organisation=hidden, person=PersonFactory(is_restricted=True))
+    partner = UserFactory(username="partner-org")
+    _token, key = ApiToken.issue(user=partner, name="sync", can_write=True)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    person = PersonFactory()
+    answers = [api.post("/api/v1/events/", {"person": person.pk, "kind": "arrest",
+                                            "perpetrator": slug}, format="json")
+               for slug in ("secret-org", "no-such-org")]
+    assert [answer.status_code for answer in answers] == [400, 400]
+    assert answers[0].json()["errors"]["perpetrator"][0].replace("secret-org", "x") == \
+        answers[1].json()["errors"]["perpetrator"][0].replace("no-such-org", "x")
+
+
+def test_attack_12_a_slug_of_a_hidden_record_is_no_answer(client, editor):
+    PersonFactory(name="Secret Person", slug="secret-person", is_restricted=True)
+    client.force_login(editor)
+    response = client.post(reverse("admin:cases_person_add"), {
+        "name": "Another", "slug": "secret-person", "country": "TJ", "sex": "unknown",
+        "status": "unknown", "involvement": "target", "publication_state": "draft",
+        **{f"{prefix}-{key}": value for prefix in (
+            "aliases", "affiliations", "relationships", "reverse_relationships", "events",
+            "proceedings", "detentions")
+           for key, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))}})
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    assert Person.objects.get(name="Another").slug == "secret-person-2"
+
+
+def test_attack_14_an_article_naming_a_hidden_person_is_read_as_any_other(editor):
+    from casetracker.intake.services import article_intake_create
+
+    PersonFactory(name="Rustam Hiddenov", is_restricted=True)
+    intake = article_intake_create(title="T", publisher="P", user=editor,
+                                   text="Rustam Hiddenov was arrested on 3 May 2016.")
+    proposals = list(intake.proposals.filter(kind="person"))
+    assert [(p.name, p.person) for p in proposals] == [("Rustam Hiddenov", None)]
+
+
+def test_attack_17_a_merge_publishes_nothing_the_duplicate_kept_hidden(reviewer):
+    keep = PersonFactory(name="Kept Case")
+    restricted = PersonFactory(name="Restricted Duplicate", is_restricted=True)
+    AliasFactory(person=restricted, name="Its Spelling")
+    EventFactory(person=restricted, description="Its arrest")
+    draft = PersonFactory(name="Draft Duplicate", publication_state=DRAFT)
+    EventFactory(person=draft, description="A published fact of a draft")
+    person_merge(keep=keep, duplicate=restricted, user=reviewer)
+    person_merge(keep=keep, duplicate=draft, user=reviewer)
+    assert keep.aliases.get(name="Its Spelling").is_restricted
+    assert keep.events.get(description="Its arrest").is_restricted
+    assert keep.events.get(description="A published fact of a draft").publication_state == DRAFT
+    record = APIClient().get(f"/api/v1/people/{keep.pk}/").json()
+    assert record["aliases"] == [] and record["events"] == []

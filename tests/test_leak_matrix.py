@@ -128,3 +128,29 @@ def test_a_reviewer_finds_them(client):
     people = client.get("/admin/cases/person/", {"q": MARKERS["restricted person"]})
     sources = client.get("/admin/cases/source/", {"q": MARKERS["restricted source"]})
     assert people.context["cl"].result_count == sources.context["cl"].result_count == 1
+
+
+@pytest.mark.parametrize("role", ["viewer", "editor"])
+def test_no_query_string_lookup_filters_on_a_hidden_value(client, role):
+    """Every field of every changelist's model, looked up in the query string (Django
+    admits lookups on a model's own fields): refused, or matching nothing hidden."""
+    from django.contrib import admin
+
+    world = build_world()
+    log_in(client, role, world)
+    matched, tried = [], 0
+    for model, _model_admin in admin.site._registry.items():
+        opts = model._meta
+        for field in opts.concrete_fields:
+            if field.is_relation or field.get_internal_type() not in (
+                    "CharField", "TextField", "SlugField", "JSONField"):
+                continue
+            for marker in (MARKERS["real name"], MARKERS["restricted event place"],
+                           MARKERS["proposed secret place"]):
+                tried += 1
+                response = client.get(f"/admin/{opts.app_label}/{opts.model_name}/",
+                                      {f"{field.name}__icontains": marker[2:]})
+                if response.status_code == 200 and response.context["cl"].result_count:
+                    matched.append((opts.label, field.name, marker))
+    assert matched == []
+    assert tried > 150

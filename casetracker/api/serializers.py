@@ -540,8 +540,8 @@ class EventWriteSerializer(DraftSerializer):
     date = PartialDateField(allow_null=True, required=False)
     country = CountryField(required=False, allow_blank=True)
     perpetrator = SlugLookupField(
-        slug_field="slug", queryset=Organisation.objects.all(), allow_null=True, required=False,
-        help_text="The slug of an organisation.",
+        slug_field="slug", queryset=Organisation.objects.public(), allow_null=True,
+        required=False, help_text="The slug of an organisation (see /api/v1/organisations/).",
     )
     citations = CitationWriteSerializer(many=True, required=False, write_only=True,
                                         help_text="On update, replaces the citations.")
@@ -557,11 +557,13 @@ class ProceedingWriteSerializer(DraftSerializer):
     person = WritableRelatedField(Person)
     verdict_date = PartialDateField(allow_null=True, required=False)
     court = SlugLookupField(
-        slug_field="slug", queryset=Organisation.objects.filter(kind=Organisation.Kind.COURT),
-        allow_null=True, required=False, help_text="The slug of a court.",
+        slug_field="slug", queryset=Organisation.objects.public().filter(
+            kind=Organisation.Kind.COURT),
+        allow_null=True, required=False,
+        help_text="The slug of a court (see /api/v1/organisations/?kind=court).",
     )
     charges = SlugLookupField(
-        slug_field="slug", queryset=Charge.objects.all(), many=True, required=False,
+        slug_field="slug", queryset=Charge.objects.public(), many=True, required=False,
         help_text="Charge slugs (see /api/v1/charges/); on update, replaces the charges.",
     )
     citations = CitationWriteSerializer(many=True, required=False, write_only=True,

@@ -104,8 +104,16 @@ class Write:
         self.revisions = []
 
     def save(self):
-        """Save the record's fields, or propose them when the record is locked."""
+        """Save the record's fields, or propose them when the record is locked.
+
+        What only staff decide stays as they left it: a partner lifts no restriction they
+        set (``policy.protected_fields``), whatever it sends.
+        """
         record = self.record
+        if not self.creating:
+            protected = policy.protected_fields(record, self.user)
+            self.fields = {name: value for name, value in self.fields.items()
+                           if name not in protected}
         if self.locked:
             proposed = copy.copy(record)
             for name, value in self.fields.items():

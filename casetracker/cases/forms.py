@@ -44,6 +44,19 @@ class PolicyFormMixin:
                     field.choices = type(stored)._meta.get_field(name).choices
                 self.initial[name] = getattr(stored, name)
 
+    def validate_unique(self):
+        """A slug taken by a record the user may not see is not theirs to learn of: the
+        record is saved under a free variant instead of the form refusing it."""
+        slug = getattr(self.instance, "slug", None)
+        model = type(self.instance)
+        if "slug" in self.fields and slug and model._meta.get_field("slug").unique:
+            taken = model._default_manager.filter(slug=slug).exclude(pk=self.instance.pk)
+            if taken.exists() and not policy.visible(taken, self.policy_user).exists():
+                from casetracker.cases.models import unique_slug
+
+                self.instance.slug = unique_slug(model, slug, exclude_pk=self.instance.pk)
+        super().validate_unique()
+
     def clean(self):
         cleaned_data = super().clean()
         for name, value in self.hidden_values.items():

@@ -150,11 +150,13 @@ def entries(records, model, user, *, lives=None, referents) -> list[HistoryEntry
                 changes = [describe_change(change, record, previous, user, live=live,
                                            referents=referents)
                            for change in delta.changes if change.field not in UNSHOWN_FIELDS]
+            label = policy.MASK if "name" in policy.masked_fields(
+                record, user, also=live) else LABELS[model](record, referents.show)
             result.append(HistoryEntry(
                 date=record.history_date,
                 user=record.history_user,
                 kind=str(model._meta.verbose_name),
-                label=LABELS[model](record, referents.show),
+                label=label,
                 change_type=CHANGE_TYPES[record.history_type],
                 changes=changes,
                 reason=record.history_change_reason or "",

@@ -11,7 +11,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import (
     Case,
     Exists,
@@ -53,6 +53,33 @@ class Verification(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed by the organisation")
 
 
+class Logged(models.Model):
+    """A record that can be part of a public person's record: each save and deletion tells
+    the public change log (``casetracker/changes/log.py``), in the same transaction, which
+    people's records it may have changed; the log decides whether the public sees a change.
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        from casetracker.changes import log
+
+        with transaction.atomic(), log.batch():
+            before = log.people_of_stored(self)
+            super().save(*args, **kwargs)
+            log.touch(before | log.people_of(self))
+
+    def delete(self, *args, **kwargs):
+        from casetracker.changes import log
+
+        with transaction.atomic(), log.batch():
+            touched = log.people_of(self)
+            deleted = super().delete(*args, **kwargs)
+            log.touch(touched)
+        return deleted
+
+
 class CuratedQuerySet(models.QuerySet):
     def published(self):
         """What may leave the admin: published and not restricted."""
@@ -67,7 +94,7 @@ def refuse_masked(instance) -> None:
                              "stored value must be restored before saving.")
 
 
-class Curated(models.Model):
+class Curated(Logged):
     """Fields every curated record shares: its publication state, confidentiality and dates."""
 
     publication_state = models.CharField(
@@ -145,7 +172,7 @@ class OrganisationQuerySet(models.QuerySet):
         )
 
 
-class Organisation(models.Model):
+class Organisation(Logged):
     class Kind(models.TextChoices):
         PARTY = "party", _("Political party or movement")
         MEDIA = "media", _("Media outlet")
@@ -244,19 +271,32 @@ class PersonQuerySet(CuratedQuerySet):
             ),
         )
 
-    def with_source_count(self):
-        """Annotate ``source_count``: how many distinct sources the person's facts cite.
+    def with_source_count(self, *, restricted_too: bool = True):
+        """Annotate ``source_count``: how many distinct sources the person's facts cite;
+        without ``restricted_too``, only unrestricted sources cited by unrestricted facts
+        (and relationships with unrestricted people), as staff who may not see restricted
+        data count them.
 
         Written as a UNION ALL of one indexed join per kind of fact: the same count
         through the ORM (an OR across the citation's five foreign keys) cannot use an index
         and scanned every citation once per person listed (12 s a page at 100,000 people).
         """
-        parts = " UNION ALL ".join(
-            f"SELECT c.source_id FROM {Citation._meta.db_table} c "
-            f"JOIN {model._meta.db_table} f ON f.id = c.{name}_id "
-            f"WHERE f.person_id = {Person._meta.db_table}.id"
-            for name, model in CITED_FACTS.items()
-        )
+        people, sources = Person._meta.db_table, Source._meta.db_table
+        # (true and false are literals on both PostgreSQL and SQLite 3.23+.)
+        hidden = "" if restricted_too else (
+            f" AND f.is_restricted = false AND NOT EXISTS (SELECT 1 FROM {sources} s "
+            f"WHERE s.id = c.source_id AND s.is_restricted = true)")
+
+        def part(name, model):
+            extra = hidden
+            if name == "relationship" and not restricted_too:
+                extra += (f" AND NOT EXISTS (SELECT 1 FROM {people} r WHERE r.id = "
+                          f"f.relative_id AND r.is_restricted = true)")
+            return (f"SELECT c.source_id FROM {Citation._meta.db_table} c "
+                    f"JOIN {model._meta.db_table} f ON f.id = c.{name}_id "
+                    f"WHERE f.person_id = {people}.id{extra}")
+
+        parts = " UNION ALL ".join(part(name, model) for name, model in CITED_FACTS.items())
         return self.annotate(source_count=RawSQL(
             f"SELECT COUNT(DISTINCT cited.source_id) FROM ({parts}) cited", [],
             output_field=IntegerField(),
@@ -471,7 +511,7 @@ def unique_slug(model, text: str, *, exclude_pk=None) -> str:
     return slug
 
 
-class Alias(models.Model):
+class Alias(Logged):
     class Script(models.TextChoices):
         LATIN = "Latn", _("Latin")
         CYRILLIC = "Cyrl", _("Cyrillic")
@@ -644,11 +684,13 @@ class Relationship(Curated):
 class CitedQuerySet(CuratedQuerySet):
     """Records a citation can point at (facts, and sources from the other side)."""
 
-    def with_citation_count(self):
+    def with_citation_count(self, citations=None):
         """Annotate ``citation_count``, as a correlated count: a page of 50 records counts
         the citations of 50 (a join with ``GROUP BY`` counted those of every record first,
-        2.5 s over 470,000 events)."""
-        citations = Citation.objects.filter(**{self.model._meta.model_name: OuterRef("pk")})
+        2.5 s over 470,000 events). ``citations`` narrows what is counted (those a user may
+        see)."""
+        citations = (Citation.objects.all() if citations is None else citations).filter(
+            **{self.model._meta.model_name: OuterRef("pk")})
         # COUNT as a plain function: no GROUP BY, so the subquery yields 0 for no citation.
         count = Func(F("pk"), function="COUNT")
         return self.annotate(citation_count=Subquery(
@@ -656,9 +698,20 @@ class CitedQuerySet(CuratedQuerySet):
 
 
 class FactQuerySet(CitedQuerySet):
-    def unsourced(self):
-        """Facts that cite no source: flagged in the admin."""
-        return self.filter(citations__isnull=True)
+    def unsourced(self, citations=None):
+        """Facts that cite no source (of ``citations``, when given: those a user may see):
+        flagged in the admin."""
+        if citations is None:
+            return self.filter(citations__isnull=True)
+        return self.exclude(Exists(citations.filter(
+            **{self.model._meta.model_name: OuterRef("pk")})))
+
+    def sourced(self, citations=None):
+        if citations is None:
+            return self.filter(Exists(Citation.objects.filter(
+                **{self.model._meta.model_name: OuterRef("pk")})))
+        return self.filter(Exists(citations.filter(
+            **{self.model._meta.model_name: OuterRef("pk")})))
 
 
 class Event(Fact):
@@ -731,7 +784,7 @@ class ChargeQuerySet(models.QuerySet):
                 person__in=Person.objects.published()))))
 
 
-class Charge(models.Model):
+class Charge(Logged):
     """A normalised criminal charge ("terrorism", "fraud"), whatever the wording of the code."""
 
     name = models.CharField(_("name"), max_length=200, unique=True,
@@ -839,7 +892,7 @@ class Proceeding(Fact):
         return " ".join(str(part) for part in parts)
 
 
-class ProceedingCharge(models.Model):
+class ProceedingCharge(Logged):
     proceeding = models.ForeignKey(Proceeding, on_delete=models.CASCADE,
                                    related_name="proceeding_charges")
     charge = models.ForeignKey(Charge, on_delete=models.PROTECT, related_name="proceeding_charges",
@@ -958,7 +1011,7 @@ def _exactly_one_cited() -> Q:
     return condition
 
 
-class Citation(models.Model):
+class Citation(Logged):
     """A source supporting one fact, with the passage that says so."""
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations",

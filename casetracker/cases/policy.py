@@ -83,12 +83,37 @@ def has_model_perm(user, action: str, model) -> bool:
 # Seeing
 # ---------------------------------------------------------------------------------------
 
-#: Values hidden inside a record the user may see: field name -> test on the record.
+def _is_real_name(name, real_name) -> bool:
+    from casetracker.names.keys import name_key
+
+    return bool(name and real_name) and name_key(name) == name_key(real_name)
+
+
+#: Values hidden inside a record the user may see: field name -> test on the record (or a
+#: past version of it) and the record as it is now.
 RESTRICTED_VALUES = {
-    "cases.person": {"real_name": lambda record: bool(record.real_name)},
-    "cases.event": {"place": lambda record: record.place_is_restricted},
-    "cases.detention": {"place": lambda record: record.place_is_restricted},
+    "cases.person": {
+        "real_name": lambda record, live: bool(record.real_name or live.real_name),
+        # A version recorded before the pseudonym was: its name is the real name.
+        "name": lambda record, live: _is_real_name(record.name, live.real_name),
+    },
+    "cases.event": {
+        "place": lambda record, live: record.place_is_restricted or live.place_is_restricted},
+    "cases.detention": {
+        "place": lambda record, live: record.place_is_restricted or live.place_is_restricted},
 }
+#: Values restricted only in past versions (shown, and searched, as they are now).
+PAST_VERSIONS_ONLY = {("cases.person", "name")}
+
+
+def maskable_fields(model) -> set[str]:
+    """The fields of ``model`` whose current value may be masked (hidden from searches and
+    shown masked in lists)."""
+    label = model._meta.label_lower
+    return {name for name in RESTRICTED_VALUES.get(label, {})
+            if (label, name) not in PAST_VERSIONS_ONLY}
+
+
 #: Flags that restrict something; once set, only a reviewer may clear them.
 RESTRICTION_FLAGS = ("is_restricted", "place_is_restricted")
 
@@ -127,7 +152,9 @@ def _revisions(queryset, user):
     return queryset.filter(reduce(or_, (
         Q(subject_type_id=content_type_id,
           subject_id__in=_of(label, user).values("pk"))
-        for content_type_id, label in labels.items())))
+        for content_type_id, label in labels.items()))).exclude(
+        # What it proposes is restricted (an alias added as restricted): hidden with it.
+        changes__is_restricted__1="True")
 
 
 #: For staff who may not see restricted data: the records of each model they may see.
@@ -296,8 +323,8 @@ def masked_fields(record, user, *, also=None) -> frozenset[str]:
         return frozenset()
     model = history_of(type(record)) or type(record)
     tests = RESTRICTED_VALUES.get(model._meta.label_lower, {})
-    return frozenset(name for name, restricted in tests.items()
-                     if restricted(record) or (also is not None and restricted(also)))
+    live = record if also is None else also
+    return frozenset(name for name, restricted in tests.items() if restricted(record, live))
 
 
 def mask(record, user, *, also=None):
@@ -362,14 +389,23 @@ def _stored(record):
     return type(record)._default_manager.filter(pk=record.pk).first()
 
 
-def change_access(record, user) -> Access:
-    """What becomes of ``user``'s change to the stored ``record``."""
+def change_access(record, user, *, proposed=None) -> Access:
+    """What becomes of ``user``'s change to the stored ``record`` (into ``proposed``).
+
+    A change is locked when the record is, or when what it proposes is (a draft's alias
+    moved onto a published person changes what the public sees just as much).
+    """
     if not has_model_perm(user, "change", type(record)) or not is_visible(record, user):
         return Access.NONE
+    if proposed is not None:
+        parent = owner(proposed)
+        if parent is not None and parent is not proposed and not is_visible(parent, user):
+            return Access.NONE
     if may_publish(user):
         return Access.DIRECT
     stored = _stored(record) or record
-    return Access.REVIEW if is_locked(stored) else Access.DIRECT
+    locked = is_locked(stored) or (proposed is not None and is_locked(proposed))
+    return Access.REVIEW if locked else Access.DIRECT
 
 
 def add_access(record, user) -> Access:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from casetracker.cases import policy
 from casetracker.cases.models import Alias, Person
+from casetracker.changes import log
 from casetracker.names.keys import rebuild_keys
 
 SEED_FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
@@ -98,6 +99,9 @@ def seed_load(*, paths: list[Path] | None = None, dry_run: bool = False) -> dict
             rebuild_keys(model.objects.all())
         seed_check()
         record_initial_history(change_reason=SEED_CHANGE_REASON)
+        # loaddata saves raw, past the models' save(): the public change log learns of the
+        # seed cases here.
+        log.log_people(Person.objects.values_list("pk", flat=True))
         counts = {model: model.objects.count() for model in history_models()}
         if dry_run:
             transaction.set_rollback(True)
@@ -141,6 +145,23 @@ def published_survivor(**lookup):
     return Person.objects.published().filter(pk=survivor.pk).first()
 
 
+def hidden_parts(duplicate):
+    """What a merge does to a part of ``duplicate`` moving to the kept record: nothing if
+    the duplicate was public; restricts it if the duplicate was restricted; returns its
+    published facts to draft if the duplicate was otherwise unpublished."""
+    from casetracker.cases.models import PublicationState
+
+    def hide(part):
+        if duplicate.is_public:
+            return
+        if duplicate.is_restricted:
+            part.is_restricted = True
+        elif part.publication_state == PublicationState.PUBLISHED:
+            part.publication_state = PublicationState.DRAFT
+
+    return hide
+
+
 # Fields copied from the duplicate when the kept record has no value for them.
 MERGE_FILLED_FIELDS = ["sex", "birth_year", "occupation", "summary", "status", "external_id"]
 MERGE_EMPTY = {"sex": "unknown", "status": "unknown"}
@@ -182,13 +203,17 @@ def person_merge(*, keep, duplicate, user):
         instance.full_clean()
         instance.save()
 
-    with transaction.atomic():
+    with transaction.atomic(), log.batch():
         keep = Person.objects.select_for_update().get(pk=keep.pk)
         duplicate = Person.objects.select_for_update().get(pk=duplicate.pk)
         if keep.merged_into_id or duplicate.merged_into_id:
             raise ValidationError("One of these people has already been merged into another "
                                   "record: merge into the surviving record instead.")
         keep_alias_names = set(keep.aliases.values_list("name", flat=True))
+        # What the public could not see on the duplicate it must not see on the kept record
+        # without a reviewer's decision: a restricted duplicate's parts arrive restricted,
+        # an unpublished one's published facts arrive as drafts.
+        hide = hidden_parts(duplicate)
 
         # The duplicate's spellings: its aliases move; its names become aliases.
         for alias in duplicate.aliases.all():
@@ -197,9 +222,12 @@ def person_merge(*, keep, duplicate, user):
                 alias.delete()  # the same spelling is already on the kept record
                 continue
             alias.person = keep
+            # Aliases have no state of their own: one the public never saw arrives
+            # restricted, for a reviewer to lift.
+            alias.is_restricted = alias.is_restricted or not duplicate.is_public
             saved(alias)
             keep_alias_names.add(alias.name)
-        for name, restricted in ((duplicate.name, duplicate.is_restricted),
+        for name, restricted in ((duplicate.name, not duplicate.is_public),
                                  (duplicate.real_name, True)):
             if name and name != keep.name and name not in keep_alias_names:
                 saved(Alias(person=keep, name=name, is_restricted=restricted))
@@ -210,9 +238,11 @@ def person_merge(*, keep, duplicate, user):
             facts = list(model.objects.filter(person=duplicate))
             for fact in facts:
                 fact.person = keep
+                hide(fact)
                 fact.full_clean()
-            bulk_update_with_history(facts, model, ["person"], default_user=user,
-                                     default_change_reason=reason)
+            bulk_update_with_history(facts, model, ["person", "publication_state",
+                                                    "is_restricted"],
+                                     default_user=user, default_change_reason=reason)
 
         # Relationships: repoint both ends; one between the two records cannot survive the
         # merge (nobody is their own relative), and one the kept record already has gives
@@ -237,6 +267,7 @@ def person_merge(*, keep, duplicate, user):
                 relationship.delete()
                 continue
             relationship.person, relationship.relative = person, relative
+            hide(relationship)
             saved(relationship)
 
         for earlier in Person.objects.filter(merged_into=duplicate):
@@ -301,13 +332,15 @@ def record_changes(stored, instance) -> dict[str, list]:
     A masked value (``policy.MASK``, shown to a user who may not read it) is no change.
     """
     changes = {}
+    restricted = policy.maskable_fields(type(stored))
     for field in editable_fields(type(stored)):
         new = field.value_from_object(instance)
         if isinstance(new, policy.Masked):
             continue
         old_text, new_text = field_text(field, stored), field_text(field, instance)
         if old_text != new_text:
-            changes[field.name] = [old_text, new_text]
+            # A restricted value's old text is not copied out of the record it protects.
+            changes[field.name] = [None if field.name in restricted else old_text, new_text]
     return changes
 
 
@@ -385,9 +418,9 @@ def record_save(*, user, instance, reason: str = ""):
     PermissionDenied for a change the user may not make at all.
     """
     model = type(instance)
-    with transaction.atomic():
+    with transaction.atomic(), log.batch():
         stored = model._default_manager.select_for_update().get(pk=instance.pk)
-        access = policy.change_access(stored, user)
+        access = policy.change_access(stored, user, proposed=instance)
         if access is policy.Access.NONE:
             _refuse(f"You may not change this {model._meta.verbose_name}.")
         changes = record_changes(stored, instance)
@@ -450,7 +483,7 @@ def revision_approve(*, revision, user, note: str = ""):
 
     if not policy.may_publish(user):
         _refuse("Only a reviewer may approve a change.")
-    with transaction.atomic():
+    with transaction.atomic(), log.batch():
         revision = Revision.objects.select_for_update().get(pk=revision.pk)
         if revision.state != Revision.State.PENDING:
             raise ValidationError(f"This revision is {revision.get_state_display().lower()}, "

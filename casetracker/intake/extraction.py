@@ -388,11 +388,17 @@ def find_charges(sentence: str) -> list[tuple[int, int, str]]:
 # ---------------------------------------------------------------------------------------
 
 
-def match_person(name: str):
-    """The recorded person a name most likely refers to (the name search's best), or None."""
+def match_person(name: str, *, user=None):
+    """The recorded person a name most likely refers to (the name search's best), or None;
+    with ``user``, only among the people they may see (an article's reader learns nothing
+    of the others, not even that a proposal is missing)."""
+    from casetracker.cases import policy
     from casetracker.cases.models import Person
 
-    return Person.objects.filter(merged_into__isnull=True).search(name).first()
+    people = Person.objects.filter(merged_into__isnull=True)
+    if user is not None:
+        people = policy.visible(people, user)
+    return people.search(name).first()
 
 
 def extract(text: str, *, published: PartialDate | None = None, match=match_person):

@@ -861,7 +861,10 @@ class Planner:
         for name, value in values.items():
             old = getattr(instance, instance._meta.get_field(name).attname)
             if _comparable(old) != _comparable(value):
-                changed[name] = (_shown(getattr(instance, name)), _shown(value))
+                # The old value as the importing user may see it (a restricted place masked).
+                old = getattr(instance, name) if self.user is None else policy.shown_value(
+                    instance, name, self.user)
+                changed[name] = (_shown(old), _shown(value))
         if not changed:
             return False
         self._check_editable(instance)

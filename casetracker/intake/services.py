@@ -26,7 +26,9 @@ from casetracker.cases.models import (
     Source,
     unique_slug,
 )
-from casetracker.intake.extraction import extract
+from casetracker.cases.services import record_add
+from casetracker.changes import log
+from casetracker.intake.extraction import extract, match_person
 from casetracker.intake.importing import ImportPlan, plan_import
 from casetracker.intake.models import ArticleIntake, ImportBatch, Proposal
 from casetracker.intake.sheets import SheetError, read_sheet
@@ -159,6 +161,13 @@ def _json(value):
 
 def _write(plan: ImportPlan, *, user):
     """Save what the plan built, in the order foreign keys need; history names ``user``."""
+    with log.batch():
+        _write_rows(plan, user=user)
+        # Facts, aliases, charges and citations are created in bulk, past their save().
+        log.touch(row.person.pk for row in plan.rows if row.person is not None)
+
+
+def _write_rows(plan: ImportPlan, *, user):
     rows = [row for row in plan.rows if row.action in ("create", "update")]
 
     def tag(instance, number):
@@ -253,7 +262,9 @@ def article_intake_create(*, title: str, publisher: str, text: str, user, publis
 
 def article_intake_read(*, intake: ArticleIntake) -> ArticleIntake:
     """Propose what the article seems to say (the worker's part of the intake)."""
-    findings = extract(intake.text, published=intake.source.published)
+    reader = intake.created_by
+    findings = extract(intake.text, published=intake.source.published,
+                       match=lambda name: match_person(name, user=reader))
     kept, left_out = findings[:MAX_PROPOSALS], max(0, len(findings) - MAX_PROPOSALS)
     with transaction.atomic():
         intake = ArticleIntake.objects.select_for_update().get(pk=intake.pk)
@@ -298,9 +309,9 @@ def proposal_accept(*, proposal: Proposal, user, **corrections) -> Proposal:
     source = proposal.intake.source
 
     def saved(instance):
-        instance._history_user, instance._change_reason = user, reason
-        instance.full_clean()
-        instance.save()
+        # Through the policy: an alias or a citation added to a published record, or a
+        # charge to a published trial, waits for a reviewer like any other addition.
+        record_add(user=user, instance=instance, reason=reason)
         return instance
 
     def cite(**fact):

@@ -23,8 +23,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Substr
 
+from casetracker.cases import policy
 from casetracker.cases.models import (
-    CITED_FACTS,
     Affiliation,
     Charge,
     Citation,
@@ -34,7 +34,6 @@ from casetracker.cases.models import (
     Person,
     Proceeding,
     ProceedingCharge,
-    Source,
 )
 from casetracker.cases.versions import DataVersion, cached, data_version
 
@@ -132,12 +131,9 @@ def organisation_members(organisation: Organisation):
 
 
 def public_citations():
-    """Citations of published facts in published sources."""
-    # A citation documents a person only through a published fact of theirs.
-    facts = Q()
-    for name, model in CITED_FACTS.items():
-        facts |= Q(**{f"{name}__in": model.objects.published()})
-    return Citation.objects.filter(facts, source__in=Source.objects.published())
+    """Citations of public facts in published sources: a relationship's only when both
+    people are public (the access policy's public rule)."""
+    return policy.public(Citation.objects.all())
 
 
 def people_by_source(sources) -> dict[int, list[Person]]:
@@ -275,3 +271,12 @@ def prison_years_by_organisation() -> list[Organisation]:
             setattr(organisation, name, value)
     # A stable sort keeps the database's order of names (its collation) among equals.
     return sorted(organisations, key=lambda org: (-org.months, -org.life))
+
+
+def refresh_cached_figures():
+    """Compute the cached figures under the current version, so no visitor waits for them
+    (the task worker runs this after each public change)."""
+    version = data_version()
+    headline_figures()
+    statistics_figures(version)
+    case_filter_choices(version)

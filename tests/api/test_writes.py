@@ -14,8 +14,11 @@ from casetracker.cases.models import (
 from tests.factories import (
     ChargeFactory,
     CourtFactory,
+    EventFactory,
     OrganisationFactory,
     PersonFactory,
+    ProceedingChargeFactory,
+    ProceedingFactory,
     SourceFactory,
 )
 
@@ -44,9 +47,12 @@ def test_a_new_person_is_a_draft_attributed_to_the_partner(writer, partner, api)
 
 def test_an_event_for_a_published_person_citing_a_published_source(writer, partner):
     person, source = PersonFactory(), SourceFactory()
+    # Partners name organisations the public record names (GET /api/v1/organisations/).
+    gknb = OrganisationFactory(slug="gknb")
+    EventFactory(perpetrator=gknb)
     data = created(writer.post("/api/v1/events/", {
         "person": person.pk, "kind": "arrest", "date": "2016-10", "place": "Dushanbe",
-        "perpetrator": OrganisationFactory(slug="gknb").slug,
+        "perpetrator": gknb.slug,
         "citations": [{"source": source.pk, "passage": "He was arrested in October."}],
     }, format="json"))
     event = Event.objects.get(pk=data["id"])
@@ -59,9 +65,12 @@ def test_an_event_for_a_published_person_citing_a_published_source(writer, partn
 
 def test_a_proceeding_with_charges_and_a_court(writer):
     person = PersonFactory()
-    ChargeFactory(name="fraud", slug="fraud")
-    ChargeFactory(name="extremism", slug="extremism")
     court = CourtFactory(slug="supreme-court")
+    # Courts and charges the public record names (GET /api/v1/charges/).
+    public_trial = ProceedingFactory(court=court)
+    for name in ("fraud", "extremism"):
+        ProceedingChargeFactory(proceeding=public_trial,
+                                charge=ChargeFactory(name=name, slug=name))
     data = created(writer.post("/api/v1/proceedings/", {
         "person": person.pk, "court": "supreme-court", "verdict_date": "2016-10-06",
         "term_months": 276, "charges": ["fraud", "extremism"],

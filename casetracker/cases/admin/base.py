@@ -24,6 +24,7 @@ from casetracker.cases import policy, services
 from casetracker.cases.forms import policy_form
 from casetracker.cases.history import describe_change, describe_texts
 from casetracker.cases.models import PublicationState, Revision
+from casetracker.changes import log
 from casetracker.names.search import MAX_QUERY_LENGTH, MAX_QUERY_WORDS
 
 
@@ -72,11 +73,32 @@ class PolicyMixin(BoundedSearchMixin):
 
     def get_search_fields(self, request):
         # Searching a value the user may not read would reveal it through the results.
-        hidden = policy.RESTRICTED_VALUES.get(self.model._meta.label_lower, {})
+        hidden = policy.maskable_fields(self.model)
         fields = super().get_search_fields(request)
         if policy.may_see_restricted(request.user) or not hidden:
             return fields
         return [field for field in fields if field.lstrip("^=@") not in hidden]
+
+    def lookup_allowed(self, lookup, value, request=None):
+        """Only the lookups of the list's own filters, and never a regular expression.
+
+        Django allows any lookup on a model's own fields in the query string, and a lookup
+        filters on the stored value: ``?real_name__startswith=A`` would spell out a masked
+        real name letter by letter, and a crafted regular expression can keep the database
+        busy.
+        """
+        parts = lookup.split("__")
+        if {"regex", "iregex"} & set(parts):
+            return False
+        filtered = set()
+        for entry in self.get_list_filter(request):
+            if isinstance(entry, str | tuple):
+                filtered.add((entry if isinstance(entry, str) else entry[0]).split("__")[0])
+            else:  # a SimpleListFilter: its own parameter
+                filtered.add(entry.parameter_name)
+        if parts[0] not in filtered:
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         states = policy.allowed_states(request.user)
@@ -92,12 +114,25 @@ class PolicyMixin(BoundedSearchMixin):
             obj is None or policy.is_visible(obj, request.user))
 
 
+class PolicyFormSetMixin:
+    """An inline formset whose rows name only records of its own queryset (the policy's):
+    Django checks a posted row's id against every record of the model, so a row naming a
+    hidden record would be told apart from one naming no record."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        pk = self.model._meta.pk.name
+        if pk in form.fields and hasattr(form.fields[pk], "queryset"):
+            form.fields[pk].queryset = self.get_queryset()
+
+
 class PolicyInline(PolicyMixin):
     """An inline: its rows as the policy shows them; each row saved through the policy by
     the parent's admin (``PolicyModelAdmin.save_formset``)."""
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
+        formset = type(formset.__name__, (PolicyFormSetMixin, formset), {})
         formset.form = policy_form(formset.form, request.user)
         return formset
 
@@ -125,7 +160,7 @@ class PolicyModelAdmin(PolicyMixin, SimpleHistoryAdmin):
     def get_list_display(self, request):
         """Columns of values the user may not read show them masked."""
         columns = super().get_list_display(request)
-        hidden = policy.RESTRICTED_VALUES.get(self.model._meta.label_lower, {})
+        hidden = policy.maskable_fields(self.model)
         if policy.may_see_restricted(request.user) or not set(columns) & set(hidden):
             return columns
         return [self._masked(request, column) if column in hidden else column
@@ -161,6 +196,21 @@ class PolicyModelAdmin(PolicyMixin, SimpleHistoryAdmin):
         return policy.delete_access(obj, request.user) is not policy.Access.NONE
 
     # -- saving through the policy --------------------------------------------------------
+
+    # Each view that writes logs its outcome for the public once, in its transaction (a form
+    # with inlines saves many records).
+
+    def changeform_view(self, request, *args, **kwargs):
+        with transaction.atomic(), log.batch():
+            return super().changeform_view(request, *args, **kwargs)
+
+    def changelist_view(self, request, *args, **kwargs):
+        with transaction.atomic(), log.batch():
+            return super().changelist_view(request, *args, **kwargs)
+
+    def delete_view(self, request, *args, **kwargs):
+        with transaction.atomic(), log.batch():
+            return super().delete_view(request, *args, **kwargs)
 
     def save_model(self, request, obj, form, change):
         save = services.record_save if change else services.record_add
@@ -282,14 +332,15 @@ class PolicyModelAdmin(PolicyMixin, SimpleHistoryAdmin):
         any other: saved through the policy (``save_model``), so it applies at once, waits
         for review, or is refused."""
         live = self.get_object(request, unquote(object_id))
-        if live is None:
+        if live is None or not str(version_id).isdigit():
             raise Http404
         history = policy.visible(self.model.history.filter(id=live.pk), request.user)
-        if not history.filter(history_id=unquote(version_id)).exists():
+        if not history.filter(history_id=int(version_id)).exists():
             raise Http404
         if request.method == "POST" and not self.has_change_permission(request, live):
             raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        with transaction.atomic(), log.batch():
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
     def revert_disabled(self, request, obj=None):
         return super().revert_disabled(request, obj) or not self.has_change_permission(

@@ -39,6 +39,7 @@ from casetracker.cases.models import (
     Source,
 )
 from casetracker.cases.versions import cached, data_version
+from casetracker.changes import log
 from casetracker.names.changelist import RankedSearchChangeList
 from casetracker.names.forms import DuplicateWarningMixin
 
@@ -75,6 +76,7 @@ class EditorialAdmin(PolicyModelAdmin):
         bulk_update_with_history(records, self.model, ["publication_state"],
                                  default_user=request.user,
                                  default_change_reason=f"{verb} from the admin")
+        log.touch_records(records)  # a bulk update passes by save()
         skipped = len(queryset) - len(records)
         self.message_user(request, ngettext("%(verb)s %(count)d record.",
                                             "%(verb)s %(count)d records.", len(records))
@@ -121,8 +123,14 @@ class PersonForm(DuplicateWarningMixin, VersionedFormMixin, forms.ModelForm):
 # ---------------------------------------------------------------------------------------
 
 
+def seen(model, request):
+    """The records of ``model`` the user of ``request`` may see (the policy's)."""
+    return policy.visible(model.objects.all(), request.user)
+
+
 class UnsourcedFactsFilter(admin.SimpleListFilter):
-    """People with at least one event, proceeding or detention that cites no source."""
+    """People with at least one event, proceeding or detention that cites no source (that
+    the user may see: a citation hidden from them does not source a fact for them)."""
 
     title = _("sourcing")
     parameter_name = "sourcing"
@@ -134,10 +142,13 @@ class UnsourcedFactsFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() is None:
             return queryset
+        citations = seen(Citation, request)
         unsourced = (
-            Exists(Event.objects.unsourced().filter(person=OuterRef("pk")))
-            | Exists(Proceeding.objects.unsourced().filter(person=OuterRef("pk")))
-            | Exists(Detention.objects.unsourced().filter(person=OuterRef("pk")))
+            Exists(seen(Event, request).unsourced(citations).filter(person=OuterRef("pk")))
+            | Exists(seen(Proceeding, request).unsourced(citations).filter(
+                person=OuterRef("pk")))
+            | Exists(seen(Detention, request).unsourced(citations).filter(
+                person=OuterRef("pk")))
         )
         return queryset.filter(unsourced if self.value() == "unsourced" else ~unsourced)
 
@@ -150,11 +161,11 @@ class FactSourcingFilter(admin.SimpleListFilter):
         return [("unsourced", _("Without sources")), ("sourced", _("With sources"))]
 
     def queryset(self, request, queryset):
-        cited = Exists(Citation.objects.filter(**{queryset.model._meta.model_name: OuterRef("pk")}))
+        citations = seen(Citation, request)
         if self.value() == "unsourced":
-            return queryset.filter(~cited)
+            return queryset.unsourced(citations)
         if self.value() == "sourced":
-            return queryset.filter(cited)
+            return queryset.sourced(citations)
         return queryset
 
 
@@ -167,18 +178,17 @@ class PersonEventKindFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(
-                Exists(Event.objects.filter(person=OuterRef("pk"), kind=self.value()))
-            )
+            return queryset.filter(Exists(seen(Event, request).filter(
+                person=OuterRef("pk"), kind=self.value())))
         return queryset
 
 
 class YearFilter(admin.SimpleListFilter):
     """Filter by the year of a partial date, as the sources give it.
 
-    The years offered are those of ``date_field`` of ``model`` (of unrestricted records only,
-    for staff who may not see restricted ones); reading them is a scan of every fact (2 s at
-    470,000 events), so they are cached until a record changes.
+    The years offered are those of ``date_field`` of the ``model`` records the user may see;
+    reading them is a scan of every fact (2 s at 470,000 events), so they are cached until a
+    record changes, apart for staff who may and may not see restricted data.
     """
 
     title = _("year")
@@ -190,10 +200,8 @@ class YearFilter(admin.SimpleListFilter):
         restricted_too = policy.may_see_restricted(request.user)
 
         def years():
-            records = self.model.objects.all() if restricted_too else (
-                self.model.objects.filter(is_restricted=False))
             return list(
-                records.exclude(**{self.date_field: None})
+                seen(self.model, request).exclude(**{self.date_field: None})
                 .annotate(year=Substr(self.date_field, 1, 4))
                 .order_by("-year")
                 .values_list("year", flat=True)
@@ -215,10 +223,8 @@ class PersonEventYearFilter(YearFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(
-                Exists(Event.objects.filter(person=OuterRef("pk"),
-                                            date__startswith=self.value()))
-            )
+            return queryset.filter(Exists(seen(Event, request).filter(
+                person=OuterRef("pk"), date__startswith=self.value())))
         return queryset
 
 
@@ -353,7 +359,8 @@ class PersonAdmin(EditorialAdmin, nested_admin.NestedModelAdmin):
                EventInline, ProceedingInline, DetentionInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_latest_event().with_source_count()
+        return super().get_queryset(request).with_latest_event().with_source_count(
+            restricted_too=policy.may_see_restricted(request.user))
 
     def get_urls(self):
         return [
@@ -403,7 +410,7 @@ class FactAdmin(EditorialAdmin, nested_admin.NestedModelAdmin):
     list_per_page = 50
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_citation_count()
+        return super().get_queryset(request).with_citation_count(seen(Citation, request))
 
     @admin.display(description=_("sources"), ordering="citation_count")
     def sources(self, fact):
@@ -505,7 +512,7 @@ class SourceAdmin(EditorialAdmin):
     show_full_result_count = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_citation_count()
+        return super().get_queryset(request).with_citation_count(seen(Citation, request))
 
     @admin.display(description=_("citations"), ordering="citation_count")
     def citations_count(self, source):

@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -60,11 +60,18 @@ class RevisionAdmin(PolicyMixin, admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _record_url(self, revision):
+        """The change page of the record the revision shows on, or of the record that holds
+        it (a charge has no page of its own: its proceeding's)."""
         model = revision.subject_type.model_class()
-        if model is None:
-            return ""
-        info = model._meta.app_label, model._meta.model_name
-        return reverse("admin:{}_{}_change".format(*info), args=[revision.subject_id])
+        record = model._default_manager.filter(pk=revision.subject_id).first() if model else None
+        while record is not None:
+            info = record._meta.app_label, record._meta.model_name
+            try:
+                return reverse("admin:{}_{}_change".format(*info), args=[record.pk])
+            except NoReverseMatch:
+                parent = policy.owner(record)
+                record = parent if parent is not record else None
+        return ""
 
     def _decide(self, request, revision, *, approve, note):
         if not policy.may_publish(request.user):
