@@ -28,7 +28,6 @@ from casetracker.cases.dates import ISO_PATTERN, PartialDate, overlapping
 from casetracker.cases.models import (
     Affiliation,
     Charge,
-    Detention,
     Event,
     Organisation,
     Person,
@@ -208,7 +207,9 @@ class ApiFilterSet(filters.FilterSet):
         return queryset
 
     def updated_since(self, queryset, name, value):
-        return queryset.filter(updated_at__gte=value)
+        """Records whose public representation changed since ``value``, by the public
+        change log (a hidden change does not count)."""
+        return queryset.filter(public_changed_at__gte=value)
 
 
 def search_text(*fields):
@@ -251,7 +252,9 @@ class PersonFilter(ApiFilterSet):
     event_before = PartialDateFilter(method="paired", help_text="With an event on or before.")
     updated_since = UpdatedSinceFilter(
         method="filter_updated_since",
-        help_text="Records changed since (ISO 8601 datetime or date): the person or any fact.",
+        help_text="People whose public record changed since (ISO 8601 datetime or date), by "
+                  "the change log: anything on the record, a relative's name or a source "
+                  "cited. A withdrawn or merged person is in /api/v1/changes/, not here.",
     )
     ordering = KeysetOrderingFilter(
         fields=["name", "country", "latest_event_date"], default=["name"],
@@ -283,10 +286,8 @@ class PersonFilter(ApiFilterSet):
         return queryset.filter(Exists(affiliated))
 
     def filter_updated_since(self, queryset, name, value):
-        changed = Q(updated_at__gte=value)
-        for fact in (Event, Proceeding, Detention, Affiliation):
-            changed |= Exists(fact.objects.filter(person=OuterRef("pk"), updated_at__gte=value))
-        return queryset.filter(changed)
+        """People whose public record changed since ``value`` (the change log's time)."""
+        return queryset.filter(public_changed_at__gte=value)
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
@@ -318,13 +319,18 @@ class EventFilter(ApiFilterSet):
                                    help_text="The organisation responsible (slug).")
     after = PartialDateFilter(method="paired", help_text="On or after (ISO date, any precision).")
     before = PartialDateFilter(method="paired", help_text="On or before.")
-    updated_since = UpdatedSinceFilter(method="updated_since")
+    updated_since = UpdatedSinceFilter(
+        method="events_updated_since",
+        help_text="Events of people whose public record changed since (ISO 8601).")
     ordering = KeysetOrderingFilter(fields=["date"], default=["date"],
                                     help_text="date or -date.")
 
     class Meta:
         model = Event
         fields = []
+
+    def events_updated_since(self, queryset, name, value):
+        return queryset.filter(person__public_changed_at__gte=value)
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

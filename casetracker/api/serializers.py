@@ -203,7 +203,9 @@ class PersonListSerializer(ReadSerializer):
         help_text="`related`: a relative or associate named for context only.",
     )
     latest_event = LatestEventSerializer(allow_null=True)
-    updated_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When the public record last changed (the change log's time).")
 
     def to_representation(self, person):
         kind = person.latest_event_kind
@@ -217,7 +219,7 @@ class PersonListSerializer(ReadSerializer):
             "involvement": person.involvement,
             "latest_event": None if kind is None
             else {"kind": kind, "date": iso(person.latest_event_date)},
-            "updated_at": person.updated_at,
+            "updated_at": person.public_changed_at,
         }
 
 
@@ -311,7 +313,9 @@ class PersonDetailSerializer(ReadSerializer):
     events = PersonEventSerializer(many=True)
     detentions = DetentionSerializer(many=True)
     sources = SourceSerializer(many=True, help_text="Every source cited on this record.")
-    updated_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When the public record last changed (the change log's time).")
 
     def to_representation(self, person):
         urls = self.urls
@@ -370,7 +374,7 @@ class PersonDetailSerializer(ReadSerializer):
                 source_data(source)
                 for source in sorted(seen_sources.values(), key=source_order)
             ],
-            "updated_at": person.updated_at,
+            "updated_at": person.public_changed_at,
         }
 
 

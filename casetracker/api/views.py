@@ -287,7 +287,7 @@ class PersonViewSet(WritableViewSet):
     submit = staticmethod(services.submit_person)
     filterset_class = filters.PersonFilter
     # The columns the list shows, and what the latest-event annotation and ordering need.
-    LIST_COLUMNS = ["id", "name", "country", "status", "involvement", "updated_at"]
+    LIST_COLUMNS = ["id", "name", "country", "status", "involvement", "public_changed_at"]
 
     def get_queryset(self):
         if self.action == "list":

@@ -66,15 +66,15 @@ class Logged(models.Model):
         from casetracker.changes import log
 
         with transaction.atomic(), log.batch():
-            before = log.people_of_stored(self)
+            before = log.subjects_of_stored(self)
             super().save(*args, **kwargs)
-            log.touch(before | log.people_of(self))
+            log.touch(before | log.subjects_of(self))
 
     def delete(self, *args, **kwargs):
         from casetracker.changes import log
 
         with transaction.atomic(), log.batch():
-            touched = log.people_of(self)
+            touched = log.subjects_of(self)
             deleted = super().delete(*args, **kwargs)
             log.touch(touched)
         return deleted
@@ -427,9 +427,14 @@ class Person(Curated):
     name_key = models.CharField(max_length=200, editable=False, db_index=True)
     phonetic_key = models.CharField(max_length=200, editable=False, db_index=True, default="")
     version = models.PositiveIntegerField(default=1, editable=False)
+    public_changed_at = models.DateTimeField(
+        _("public record last changed"), null=True, blank=True, editable=False, db_index=True,
+        help_text=_("When what the public sees of this case last changed (the change log's "
+                    "time; hidden changes leave it)."))
 
     objects = PersonQuerySet.as_manager()
-    history = HistoricalRecords()
+    # The log keeps its own history of what the public saw.
+    history = HistoricalRecords(excluded_fields=["public_changed_at"])
 
     class Meta:
         ordering = ["name"]
@@ -972,9 +977,12 @@ class Source(Curated):
     notes = models.TextField(_("notes for staff"), blank=True,
                              help_text=_("How the date was established, doubts, context. Never "
                                          "public."))
+    public_changed_at = models.DateTimeField(
+        _("public record last changed"), null=True, blank=True, editable=False,
+        help_text=_("When what the public sees of this source last changed."))
 
     objects = CitedQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["public_changed_at"])
 
     class Meta:
         ordering = [F("published").desc(nulls_last=True), "title"]

@@ -11,7 +11,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from casetracker.cases import policy
-from casetracker.cases.models import Alias, Person
+from casetracker.cases.models import Alias, Person, Source
 from casetracker.changes import log
 from casetracker.names.keys import rebuild_keys
 
@@ -101,7 +101,8 @@ def seed_load(*, paths: list[Path] | None = None, dry_run: bool = False) -> dict
         record_initial_history(change_reason=SEED_CHANGE_REASON)
         # loaddata saves raw, past the models' save(): the public change log learns of the
         # seed cases here.
-        log.log_people(Person.objects.values_list("pk", flat=True))
+        log.log_records(log.PERSON, Person.objects.values_list("pk", flat=True))
+        log.log_records(log.SOURCE, Source.objects.values_list("pk", flat=True))
         counts = {model: model.objects.count() for model in history_models()}
         if dry_run:
             transaction.set_rollback(True)

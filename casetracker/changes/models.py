@@ -24,9 +24,21 @@ class Action(models.TextChoices):
     MERGED = "merged", _("merged into another record")
 
 
+class RecordType(models.TextChoices):
+    """The public records the log follows: people (with everything their record shows) and
+    sources, the two lists partners mirror."""
+
+    PERSON = "person", _("person")
+    SOURCE = "source", _("source")
+
+
 class ChangeQuerySet(models.QuerySet):
     def of(self, record_type: str, ids):
         return self.filter(record_type=record_type, record_id__in=ids)
+
+    def latest(self, record_type: str, record_id):
+        """The latest change of one record, or None."""
+        return self.filter(record_type=record_type, record_id=record_id).order_by("-id").first()
 
     def latest_per_record(self, record_type: str, ids) -> dict[int, "Change"]:
         """``{record id: its latest change}`` for ``ids`` (two queries)."""
@@ -41,7 +53,7 @@ class Change(models.Model):
     id = models.BigIntegerField(primary_key=True, editable=False,
                                 help_text=_("The cursor: ids grow in the order changes were "
                                             "committed."))
-    record_type = models.CharField(_("kind of record"), max_length=16, default="person")
+    record_type = models.CharField(_("kind of record"), max_length=16, choices=RecordType)
     record_id = models.BigIntegerField(_("record"))
     action = models.CharField(_("action"), max_length=8, choices=Action)
     into = models.BigIntegerField(_("merged into"), null=True, blank=True)
@@ -76,6 +88,26 @@ class Change(models.Model):
                 "action": self.action, "into": self.into, "at": self.at}
 
 
+class Touched(models.Model):
+    """A public record a committed write may have changed, not yet compared.
+
+    Written in the write's own transaction (one insert per person), so no change is lost;
+    ``log.catch_up`` turns them into :class:`Change`\\ s before the log is read, and the
+    worker does it within seconds of the commit.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    record_type = models.CharField(max_length=16, choices=RecordType)
+    record_id = models.BigIntegerField()
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("record to compare")
+
+    def __str__(self):
+        return f"{self.record_type} {self.record_id}"
+
+
 class LogHead(models.Model):
     """The one row holding the last cursor handed out.
 
@@ -85,6 +117,7 @@ class LogHead(models.Model):
     """
 
     last = models.BigIntegerField(default=0)
+    last_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("change log head")

@@ -10,6 +10,14 @@ from casetracker.changes.models import Webhook
 
 
 @task()
+def catch_up():
+    """Log what committed writes changed for the public (``log.catch_up``)."""
+    from casetracker.changes import log
+
+    log.catch_up()
+
+
+@task()
 def deliver_pending(webhook_id: int):
     """Send a webhook's due deliveries; come back when the next retry is due."""
     webhook = Webhook.objects.filter(pk=webhook_id, is_active=True).first()

@@ -164,7 +164,7 @@ def _write(plan: ImportPlan, *, user):
     with log.batch():
         _write_rows(plan, user=user)
         # Facts, aliases, charges and citations are created in bulk, past their save().
-        log.touch(row.person.pk for row in plan.rows if row.person is not None)
+        log.touch_people(row.person.pk for row in plan.rows if row.person is not None)
 
 
 def _write_rows(plan: ImportPlan, *, user):

@@ -1,10 +1,12 @@
 """An Atom feed of new and updated cases."""
 
 from django.contrib.syndication.views import Feed
+from django.db.models import F
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
+from casetracker.changes import log
 from casetracker.public.queries import public_targets
 
 
@@ -18,7 +20,9 @@ class CaseFeed(Feed):
     limit = 50
 
     def items(self):
-        return public_targets().order_by("-updated_at", "pk")[: self.limit]
+        log.catch_up()
+        return public_targets().order_by(F("public_changed_at").desc(nulls_last=True),
+                                         "pk")[: self.limit]
 
     def item_title(self, person):
         return f"{person.name} ({person.get_status_display()})"
@@ -30,7 +34,8 @@ class CaseFeed(Feed):
         return person.created_at
 
     def item_updateddate(self, person):
-        return person.updated_at
+        """When what the public sees of the case last changed (the change log's time)."""
+        return person.public_changed_at or person.created_at
 
     def item_categories(self, person):
         return [person.get_status_display(), person.country.name]

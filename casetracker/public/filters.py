@@ -21,7 +21,7 @@ from casetracker.cases.models import (
     Proceeding,
     ProceedingCharge,
 )
-from casetracker.cases.versions import DataVersion, data_version
+from casetracker.cases.versions import Version, public_version
 from casetracker.names.search import MAX_QUERY_LENGTH
 from casetracker.public.queries import case_filter_choices
 
@@ -34,7 +34,7 @@ SORTS = {
                 [F("latest_event_date").desc(nulls_last=True), "name", "pk"]),
     "latest": (_("Latest event, oldest first"),
                [F("latest_event_date").asc(nulls_last=True), "name", "pk"]),
-    "-updated": (_("Recently updated"), ["-updated_at", "pk"]),
+    "-updated": (_("Recently updated"), [F("public_changed_at").desc(nulls_last=True), "pk"]),
     "country": (_("Country"), ["country", "name", "pk"]),
 }
 
@@ -70,12 +70,12 @@ class CaseFilter(FilterSet):
         model = Person
         fields = []
 
-    def __init__(self, *args, version: DataVersion | None = None, **kwargs):
+    def __init__(self, *args, version: Version | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         # Offer only what the published cases contain: a charge or an organisation known only
         # from unpublished records is never named. Reading that over every published fact
         # takes the database a second at 100,000 cases, so it is cached until a record changes.
-        choices = case_filter_choices(version or data_version())
+        choices = case_filter_choices(version or public_version())
         self.filters["charge"].queryset = Charge.objects.filter(pk__in=choices["charges"])
         self.filters["organisation"].queryset = Organisation.objects.filter(
             pk__in=choices["organisations"])

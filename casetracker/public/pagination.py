@@ -3,7 +3,7 @@
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
-from casetracker.cases.versions import DataVersion, cached_count
+from casetracker.cases.versions import Version, cached_count
 from casetracker.paging import slice_rows
 
 
@@ -17,7 +17,7 @@ class CasePaginator(Paginator):
     forwards only.
     """
 
-    def __init__(self, *args, version: DataVersion, **kwargs):
+    def __init__(self, *args, version: Version, **kwargs):
         super().__init__(*args, **kwargs)
         self.version = version
 

@@ -35,7 +35,7 @@ from casetracker.cases.models import (
     Proceeding,
     ProceedingCharge,
 )
-from casetracker.cases.versions import DataVersion, cached, data_version
+from casetracker.cases.versions import Version, cached, public_version
 
 
 def public_targets():
@@ -73,7 +73,7 @@ def public_organisations():
     return Organisation.objects.filter(Exists(members))
 
 
-def case_filter_choices(version: DataVersion) -> dict:
+def case_filter_choices(version: Version) -> dict:
     """What the case list offers to filter by, cached until a record changes: the ids of
     ``public_charges()`` and ``public_organisations()``, the countries (codes) of published
     targets and ``documented_years()``."""
@@ -109,8 +109,8 @@ def documented_years() -> list[int]:
 
 
 def latest_cases(limit: int = 6):
-    """The most recently updated published targets, with their latest event."""
-    return case_list().order_by("-updated_at", "pk")[:limit]
+    """The published targets whose public record changed last, with their latest event."""
+    return case_list().order_by(F("public_changed_at").desc(nulls_last=True), "pk")[:limit]
 
 
 def organisation_members(organisation: Organisation):
@@ -172,7 +172,7 @@ def people_by_source(sources) -> dict[int, list[Person]]:
 
 def headline_figures() -> dict:
     """The figures on the home page: one query, and two more after a change."""
-    return cached("headline-figures", _headline_figures, version=data_version())
+    return cached("headline-figures", _headline_figures, version=public_version())
 
 
 def _headline_figures() -> dict:
@@ -187,7 +187,7 @@ def _headline_figures() -> dict:
     return figures
 
 
-def statistics_figures(version: DataVersion | None = None) -> dict:
+def statistics_figures(version: Version | None = None) -> dict:
     """Every figure of the statistics page, cached until a record changes (six queries)."""
     return cached("statistics", lambda: {
         "sentences": sentences_by_year_and_country(),
@@ -195,7 +195,7 @@ def statistics_figures(version: DataVersion | None = None) -> dict:
         "statuses": people_by_status(),
         "events": events_by_kind_and_year(),
         "organisations": prison_years_by_organisation(),
-    }, version=version or data_version())
+    }, version=version or public_version())
 
 
 def sentence_totals() -> dict:
@@ -276,7 +276,7 @@ def prison_years_by_organisation() -> list[Organisation]:
 def refresh_cached_figures():
     """Compute the cached figures under the current version, so no visitor waits for them
     (the task worker runs this after each public change)."""
-    version = data_version()
+    version = public_version()
     headline_figures()
     statistics_figures(version)
     case_filter_choices(version)

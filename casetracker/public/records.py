@@ -197,14 +197,10 @@ class CaseRecord:
             groups.setdefault(relative.circle, []).append(relative)
         return list(groups.items())
 
-    @cached_property
+    @property
     def last_updated(self):
-        """When the person or any published fact on the page last changed."""
-        stamps = [self.person.updated_at]
-        stamps += [fact.obj.updated_at for fact in self.affiliations]
-        stamps += [fact.obj.updated_at for fact in self.timeline]
-        stamps += [relative.fact.obj.updated_at for relative in self.relatives]
-        return max(stamps)
+        """When what the public sees of the case last changed (the public change log)."""
+        return self.person.public_changed_at
 
 
 def sentence_term(proceeding: Proceeding) -> str:

@@ -4,6 +4,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from casetracker.cases.models import Person
+from casetracker.changes import log
 from casetracker.public.queries import public_organisations
 
 
@@ -23,10 +24,11 @@ class CaseSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Person.objects.published().only("slug", "updated_at").order_by("pk")
+        log.catch_up()
+        return Person.objects.published().only("slug", "public_changed_at").order_by("pk")
 
     def lastmod(self, person):
-        return person.updated_at
+        return person.public_changed_at
 
 
 class OrganisationSitemap(Sitemap):

@@ -17,7 +17,7 @@ from django_filters.views import FilterMixin, FilterView
 from casetracker.cases.exports import spreadsheet_cell
 from casetracker.cases.models import Event, Organisation, Person, Source
 from casetracker.cases.services import published_survivor
-from casetracker.cases.versions import CACHE_TIMEOUT, data_version
+from casetracker.cases.versions import CACHE_TIMEOUT, public_version
 from casetracker.names.search import did_you_mean
 from casetracker.public import queries, statistics
 from casetracker.public.filters import CaseFilter
@@ -48,19 +48,19 @@ class CaseListView(FilterView):
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         # What the cached filter choices and count are checked against: read once a request.
-        self.data_version = data_version()
+        self.version = public_version()
 
     def get_queryset(self):
         return queries.case_list()
 
     def get_filterset_kwargs(self, filterset_class):
-        return {**super().get_filterset_kwargs(filterset_class), "version": self.data_version}
+        return {**super().get_filterset_kwargs(filterset_class), "version": self.version}
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True,
                       **kwargs):
         return CasePaginator(queryset, per_page, orphans=orphans,
                              allow_empty_first_page=allow_empty_first_page,
-                             version=self.data_version, **kwargs)
+                             version=self.version, **kwargs)
 
     def paginate_queryset(self, queryset, page_size):
         """``?page=abc`` names no page: the first is shown. A page past the last is a 404."""
@@ -192,10 +192,10 @@ class StatisticsView(TemplateView):
     template_name = "public/statistics.html"
 
     def get_context_data(self, **kwargs):
-        version = data_version()
+        version = public_version()
         figures = SimpleLazyObject(lambda: queries.statistics_figures(version))
         return super().get_context_data(
-            data_version=version.key,
+            public_version=version.key,
             cache_timeout=CACHE_TIMEOUT,
             sentences=SimpleLazyObject(lambda: statistics.sentences_by_year_and_country(
                 figures["sentences"], figures["totals"])),

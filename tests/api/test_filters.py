@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from casetracker.cases.models import Event, Person, PublicationState
+from casetracker.cases.models import Person, PublicationState
 from tests.api.conftest import names, results
 from tests.factories import (
     AffiliationFactory,
@@ -98,11 +98,17 @@ def test_sentenced_after_and_before_look_at_convictions(api):
 
 
 def test_updated_since_sees_changes_to_the_person_or_their_facts(api):
-    old, fact_changed, new = (PersonFactory(name=name) for name in ("Old", "Fact", "New"))
-    event = EventFactory(person=fact_changed)
-    long_ago = timezone.now() - datetime.timedelta(days=30)
-    Person.objects.filter(pk__in=[old.pk, fact_changed.pk]).update(updated_at=long_ago)
-    Event.objects.filter(pk=event.pk).update(updated_at=timezone.now())
+    """By the public change log: a person whose record changed, a fact included."""
+    from casetracker.changes.log import catch_up
+    from casetracker.changes.models import Change
+
+    old, fact_changed = (PersonFactory(name=name) for name in ("Old", "Fact"))
+    catch_up()
+    long_ago = timezone.now() - datetime.timedelta(days=30)  # logged a month ago
+    Change.objects.update(at=long_ago)
+    Person.objects.update(public_changed_at=long_ago)
+    EventFactory(person=fact_changed)
+    PersonFactory(name="New")
     since = (timezone.now() - datetime.timedelta(days=1)).isoformat()
     assert people(api, updated_since=since) == ["Fact", "New"]
     assert people(api, updated_since=long_ago.date().isoformat()) == ["Fact", "New", "Old"]

@@ -38,7 +38,7 @@ from casetracker.cases.models import (
     Relationship,
     Source,
 )
-from casetracker.cases.versions import cached, data_version
+from casetracker.cases.versions import cached, records_version
 from casetracker.changes import log
 from casetracker.names.changelist import RankedSearchChangeList
 from casetracker.names.forms import DuplicateWarningMixin
@@ -209,7 +209,7 @@ class YearFilter(admin.SimpleListFilter):
             )
 
         return [(year, year) for year in cached(
-            "admin-years", years, version=data_version(),
+            "admin-years", years, version=records_version(self.model),
             parts=(self.model._meta.label, self.date_field, restricted_too))]
 
     def queryset(self, request, queryset):
