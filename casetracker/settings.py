@@ -294,7 +294,13 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "casetracker.api.schema.add_error_responses",
         "casetracker.api.schema.document_anonymous_reads",
+        "casetracker.api.schema.add_headers_and_summaries",
     ],
+    # OpenAPI 3.1: a nullable object is {"oneOf": [{"$ref": …}, {"type": "null"}]}, which
+    # strict validators accept (3.0's nullable beside a $ref they reject).
+    "OAS_VERSION": "3.1.0",
+    "SERVERS": [{"url": env_str("PUBLIC_URL", "/").rstrip("/") or "/",
+                 "description": "This casetracker."}],
 }
 
 LOGGING = {

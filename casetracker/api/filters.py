@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from django_filters.widgets import CSVWidget
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -168,6 +169,18 @@ class SearchFilter(filters.CharFilter):
         super().__init__(**kwargs)
 
 
+class RepeatableCSVWidget(CSVWidget):
+    """Comma-separated values, in one parameter or repeated (``?ordering=a&ordering=-b``,
+    as clients generated from the schema's array send them): all of them, in order."""
+
+    def value_from_datadict(self, data, files, name):
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        values = [value for value in values if value is not None]
+        if not values:
+            return None
+        return ",".join(values).split(",")
+
+
 class KeysetOrderingFilter(filters.OrderingFilter):
     """``?ordering=`` giving a total order keyset pagination can resume from.
 
@@ -177,6 +190,7 @@ class KeysetOrderingFilter(filters.OrderingFilter):
 
     def __init__(self, *args, default: list[str], **kwargs):
         self.default = default
+        kwargs.setdefault("widget", RepeatableCSVWidget)
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
@@ -337,6 +351,39 @@ class EventFilter(ApiFilterSet):
         after, before = self.form.cleaned_data.get("after"), self.form.cleaned_data.get("before")
         if after or before:
             queryset = queryset.filter(overlapping("date", after, before))
+        return queryset
+
+
+class ProceedingFilter(ApiFilterSet):
+    person = PersonFilterField(field_name="person", help_text="A person's id.")
+    outcome = filters.ChoiceFilter(choices=Proceeding.Outcome.choices)
+    charge = TextLookupFilter(
+        method="with_charge", queryset=Charge.objects.public(),
+        lookups=("slug", "name__iexact"), label_text="charge",
+        help_text="Trials that brought this charge, by slug or name (see /api/v1/charges/).")
+    after = PartialDateFilter(method="paired", help_text="Verdict on or after (ISO date).")
+    before = PartialDateFilter(method="paired", help_text="Verdict on or before.")
+    updated_since = UpdatedSinceFilter(
+        method="proceedings_updated_since",
+        help_text="Trials of people whose public record changed since (ISO 8601).")
+    ordering = KeysetOrderingFilter(fields=["verdict_date"], default=["verdict_date"],
+                                    help_text="verdict_date or -verdict_date.")
+
+    class Meta:
+        model = Proceeding
+        fields = []
+
+    def with_charge(self, queryset, name, charge):
+        return queryset.filter(proceeding_charges__charge=charge)
+
+    def proceedings_updated_since(self, queryset, name, value):
+        return queryset.filter(person__public_changed_at__gte=value)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        after, before = self.form.cleaned_data.get("after"), self.form.cleaned_data.get("before")
+        if after or before:
+            queryset = queryset.filter(overlapping("verdict_date", after, before))
         return queryset
 
 

@@ -213,9 +213,9 @@ class KeysetPagination(BasePagination):
             "properties": {
                 "count": {"type": "integer", "example": 123,
                           "description": "How many records match, on all pages."},
-                "next": {"type": "string", "nullable": True, "format": "uri",
+                "next": {"type": ["string", "null"], "format": "uri",
                          "description": "The next page; null on the last."},
-                "previous": {"type": "string", "nullable": True, "format": "uri",
+                "previous": {"type": ["string", "null"], "format": "uri",
                              "description": "The previous page; null on the first."},
                 "results": schema,
             },

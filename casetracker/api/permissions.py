@@ -17,3 +17,12 @@ class ReadOrTokenWrite(permissions.BasePermission):
             return True  # let the view answer 405 Method Not Allowed, not 401
         token = request.auth
         return isinstance(token, ApiToken) and token.can_write
+
+
+class IsAuthenticatedPartner(permissions.BasePermission):
+    """A partner's own data: only with its token."""
+
+    message = _("Send your token (Authorization: Token <key>) to read what it submitted.")
+
+    def has_permission(self, request, view):
+        return isinstance(request.auth, ApiToken)

@@ -1,7 +1,9 @@
-"""Schema post-processing: document the error responses every operation can give.
+"""Schema post-processing: what every operation has that no view declares by itself.
 
-Schema fuzzing checks that every status code a response has is documented; these are the
-ones DRF and this API produce outside each view's own code.
+The error responses DRF and this API produce outside each view's own code; the headers of
+conditional requests (ETag and Last-Modified out, If-None-Match and If-Modified-Since in),
+of rate limits (Retry-After) and of redirects (Location); and a summary for each operation.
+Schema fuzzing and the strict validation of every response check all of it.
 """
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -76,3 +78,57 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
             "type": "apiKey", "in": "header", "name": "Authorization",
             "description": "A partner token, sent as `Token <key>`. Needed to write only.",
         }
+
+
+HEADER = {"schema": {"type": "string"}}
+VALIDATORS = {
+    "ETag": {**HEADER, "description": "Send it back as If-None-Match to get 304 while the "
+                                      "data is unchanged."},
+    "Last-Modified": {**HEADER, "description": "When the public data it shows last changed "
+                                               "(the change log's time)."},
+}
+CONDITIONS = [
+    {"in": "header", "name": "If-None-Match", "required": False, "schema": {"type": "string"},
+     "description": "The ETag of your copy: 304 if it is current."},
+    {"in": "header", "name": "If-Modified-Since", "required": False,
+     "schema": {"type": "string"}, "description": "The Last-Modified of your copy."},
+]
+RETRY_AFTER = {"Retry-After": {"schema": {"type": "integer"},
+                               "description": "Seconds to wait before trying again."}}
+LOCATION = {"Location": {"schema": {"type": "string", "format": "uri"},
+                         "description": "The surviving record's URL."}}
+SUMMARIES = {"list": "List {}", "retrieve": "Read one of the {}",
+             "create": "Submit a draft to {}", "update": "Replace one of your {}",
+             "partial_update": "Update one of your {}"}
+
+
+def add_headers_and_summaries(result, generator, request, public):
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            responses = operation.get("responses", {})
+            if method == "get" and "/changes/" not in path and "/submissions/" not in path \
+                    and "schema" not in path:
+                operation.setdefault("parameters", [])
+                names = {parameter["name"] for parameter in operation["parameters"]}
+                operation["parameters"] += [c for c in CONDITIONS if c["name"] not in names]
+                for status in ("200", "304"):
+                    if status in responses:
+                        responses[status].setdefault("headers", {}).update(VALIDATORS)
+            if "429" in responses:
+                responses["429"].setdefault("headers", {}).update(RETRY_AFTER)
+            if "301" in responses:
+                responses["301"].setdefault("headers", {}).update(LOCATION)
+            operation.setdefault("summary", summary(operation.get("operationId", ""), path))
+    return result
+
+
+def summary(operation_id: str, path: str) -> str:
+    """"people_list" → "List people", "people_partial_update" → "Update one of your people"."""
+    parts = path.strip("/").split("/")
+    resource = parts[2] if len(parts) > 2 else operation_id
+    for action, text in sorted(SUMMARIES.items(), key=lambda item: -len(item[0])):
+        if operation_id.endswith(f"_{action}"):
+            return text.format(resource.replace("_", " "))
+    return operation_id.replace("_", " ").capitalize()

@@ -430,6 +430,66 @@ class EventSerializer(PersonEventSerializer):
         }
 
 
+class ProceedingSerializer(SentenceSerializer):
+    """A published trial: its court, verdict, sentence and charges, whatever the outcome."""
+
+    url = serializers.URLField()
+    person = PersonRefSerializer()
+    outcome = serializers.ChoiceField(choices=Proceeding.Outcome.choices)
+
+    def to_representation(self, proceeding):
+        urls = self.urls
+        return {"url": urls("proceeding", proceeding.pk),
+                "person": person_ref(urls, proceeding.person),
+                "outcome": proceeding.outcome, **sentence_data(proceeding, None)}
+
+
+class ChangeSerializer(ReadSerializer):
+    """One change to what the public sees of a record."""
+
+    cursor = serializers.IntegerField(help_text="Pass it as `after` to read on from here.")
+    type = serializers.ChoiceField(choices=["person", "source"])
+    id = serializers.IntegerField(help_text="The record's id (`/api/v1/people/{id}/`…).")
+    action = serializers.ChoiceField(
+        choices=["changed", "removed", "merged"],
+        help_text="`changed`: read the record again (it was published or changed); "
+                  "`removed`: it is no longer public (withdrawn, restricted, deleted): "
+                  "delete your copy; `merged`: it now lives on as `into`.")
+    into = serializers.IntegerField(allow_null=True, help_text="The surviving record's id.")
+    at = serializers.DateTimeField()
+
+    def to_representation(self, change):
+        return change.as_dict()
+
+
+class ChangePageSerializer(serializers.Serializer):
+    next = serializers.URLField(allow_null=True, help_text="The next page; null at the end.")
+    cursor = serializers.IntegerField(allow_null=True,
+                                      help_text="The last cursor of this page: keep it.")
+    results = ChangeSerializer(many=True)
+
+
+class ChangeQuerySerializer(serializers.Serializer):
+    after = serializers.IntegerField(required=False, min_value=0, max_value=2**63 - 1)
+    since = serializers.DateTimeField(required=False)
+    type = serializers.ChoiceField(choices=["person", "source"], required=False)
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=5000)
+
+
+class SubmissionSerializer(ReadSerializer):
+    """A record you submitted, as you submitted it, with where it stands."""
+
+    type = serializers.ChoiceField(choices=["person", "event", "proceeding", "source"])
+    id = serializers.IntegerField()
+    publication_state = serializers.CharField()
+    pending_review = serializers.BooleanField(
+        help_text="True while a change you sent to a published record waits for review.")
+    submitted = serializers.DictField(help_text="The fields as you sent them, merged.")
+
+    def to_representation(self, view):
+        return view
+
+
 class OrganisationSerializer(ReadSerializer):
     id = serializers.IntegerField()
     url = serializers.URLField()

@@ -16,7 +16,7 @@ class Router(DefaultRouter):
         root = {prefix: self.routes[0].name.format(basename=basename)
                 for prefix, viewset, basename in self.registry
                 if "get" in getattr(viewset, "http_method_names", ["get"])}
-        root.update({"schema": "schema", "docs": "docs"})
+        root.update({"changes": "changes", "schema": "schema", "docs": "docs"})
         return self.APIRootView.as_view(api_root_dict=root)
 
 
@@ -27,12 +27,14 @@ router.register("proceedings", views.ProceedingViewSet, basename="proceeding")
 router.register("sources", views.SourceViewSet, basename="source")
 router.register("organisations", views.OrganisationViewSet, basename="organisation")
 router.register("charges", views.ChargeViewSet, basename="charge")
+router.register("submissions", views.SubmissionViewSet, basename="submission")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script, so
     # the Content-Security-Policy needs no 'unsafe-inline'; its assets come from the sidecar.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("changes/", views.ChangeFeedView.as_view(), name="changes"),
     *router.urls,
     re_path(r"^.*$", not_found),
 ]

@@ -5,6 +5,7 @@ Last-Modified; every response is built in a fixed number of SQL queries, whateve
 the database or of the record.
 """
 
+import orjson
 from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
@@ -15,11 +16,12 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import exceptions, generics, mixins, serializers, status, viewsets
 from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.routers import APIRootView
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from casetracker.api import filters, services
 from casetracker.api import serializers as api
@@ -29,6 +31,7 @@ from casetracker.api.conditional import (
     not_modified,
     person_version,
 )
+from casetracker.api.permissions import IsAuthenticatedPartner
 from casetracker.api.renderers import CsvRenderer, OrjsonRenderer, stream_csv
 from casetracker.cases.models import (
     Alias,
@@ -38,9 +41,12 @@ from casetracker.cases.models import (
     Organisation,
     Person,
     Proceeding,
+    ProceedingCharge,
     Source,
 )
 from casetracker.cases.services import published_survivor
+from casetracker.changes import log
+from casetracker.changes.models import Change
 
 MAX_ID = 2**63 - 1
 CSV_CHUNK_SIZE = 2000
@@ -59,9 +65,6 @@ def public_citations():
 # CSV: the JSON representation, flattened
 # ---------------------------------------------------------------------------------------
 
-CSV_LIST_SEPARATOR = "; "
-
-
 def csv_columns(serializer, prefix="") -> list[str]:
     """Column names for a serializer's output: nested objects and lists of objects get
     ``parent_child`` columns, lists of values one column."""
@@ -79,7 +82,9 @@ def csv_columns(serializer, prefix="") -> list[str]:
 
 def flatten(data: dict, prefix="", row=None) -> dict:
     """One CSV row from a representation: ``{"latest_event": {"kind": …}}`` gives
-    ``latest_event_kind``; lists are joined with "; " (lists of objects key by key)."""
+    ``latest_event_kind``; a list is a JSON array in its cell (a list of objects, one array
+    per key, in the same order), so a value holding a separator cannot split, and the
+    parallel columns stay aligned."""
     row = {} if row is None else row
     for key, value in data.items():
         column = f"{prefix}{key}"
@@ -88,19 +93,16 @@ def flatten(data: dict, prefix="", row=None) -> dict:
         elif isinstance(value, list):
             if value and isinstance(value[0], dict):
                 for subkey in value[0]:
-                    row[f"{column}_{subkey}"] = CSV_LIST_SEPARATOR.join(
-                        _csv_text(item[subkey]) for item in value)
+                    row[f"{column}_{subkey}"] = _json([item[subkey] for item in value])
             else:
-                row[column] = CSV_LIST_SEPARATOR.join(_csv_text(item) for item in value)
+                row[column] = _json(value)
         else:
             row[column] = value.isoformat() if hasattr(value, "isoformat") else value
     return row
 
 
-def _csv_text(value) -> str:
-    if value is None:
-        return ""
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+def _json(values) -> str:
+    return orjson.dumps(values, default=str).decode()
 
 
 # ---------------------------------------------------------------------------------------
@@ -112,7 +114,9 @@ LIST_SCHEMA = {
         "format", str, enum=["json", "csv"],
         description="`csv`: every matching row (no pagination) as CSV with a header line, "
                     "UTF-8 with a byte-order mark so spreadsheets read any script; or send "
-                    "`Accept: text/csv`.",
+                    "`Accept: text/csv`. Nested objects are columns named `parent_child`; a "
+                    "list is a JSON array in its cell (`[\"Иззат Амон\",\"Izzat Amonov\"]`), "
+                    "and a list of objects one JSON array per key, in the same order.",
     )],
 }
 
@@ -359,19 +363,129 @@ class EventViewSet(WritableViewSet):
 
 
 @extend_schema_view(
+    list=extend_schema(
+        responses={(200, "application/json"): api.ProceedingSerializer,
+                   (200, "text/csv"): OpenApiTypes.STR}, **LIST_SCHEMA),
     create=extend_schema(**WRITE_SCHEMA),
     update=extend_schema(**WRITE_SCHEMA),
     partial_update=extend_schema(**WRITE_SCHEMA),
 )
 class ProceedingViewSet(WritableViewSet):
-    """Trials and their sentences. Reading them is part of each person's record
-    (`sentences`); this endpoint is for partners submitting new ones."""
+    """Trials and their verdicts, sentences and charges, in date order (each person's
+    record also gives their convictions, as `sentences`)."""
 
     queryset = Proceeding.objects.all()
-    serializer_class = api.ProceedingWriteSerializer
+    serializer_class = api.ProceedingSerializer
     write_serializer_class = api.ProceedingWriteSerializer
     submit = staticmethod(services.submit_proceeding)
-    http_method_names = ["post", "put", "patch", "options"]
+    filterset_class = filters.ProceedingFilter
+
+    def get_queryset(self):
+        if self.action in ("list", "retrieve"):
+            return (
+                Proceeding.objects.published()
+                .filter(person__in=Person.objects.published())
+                .select_related("person", "court")
+                .prefetch_related(Prefetch("proceeding_charges",
+                                           queryset=ProceedingCharge.objects
+                                           .select_related("charge")),
+                                  public_citations())
+            )
+        return super().get_queryset()
+
+
+class ChangeFeedView(generics.GenericAPIView):
+    """Every change to what the public sees, oldest first: what a mirror replays.
+
+    Each row names a record (a person or a source) and what became of it: `changed` (read
+    it again), `removed` (delete your copy) or `merged` (it now lives on as `into`). Start
+    with `?since=<ISO datetime>` or from the beginning, then follow `next` (or pass the last
+    `cursor` you processed as `after`): replaying from any cursor ends with exactly the
+    public data. A change nobody outside can see is never listed.
+    """
+
+    queryset = Change.objects.none()  # read in list(), after catching the log up
+    serializer_class = api.ChangeSerializer
+    pagination_class = None  # its own cursor: `after`
+    filter_backends = []
+    renderer_classes = [OrjsonRenderer, BrowsableAPIRenderer]
+    PAGE_SIZE, MAX_PAGE_SIZE = 500, 5000
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("after", int, description="Only changes after this cursor."),
+            OpenApiParameter("since", OpenApiTypes.DATETIME,
+                             description="Only changes logged at or after this time."),
+            OpenApiParameter("type", str, enum=["person", "source"],
+                             description="Only changes of this kind of record."),
+            OpenApiParameter("page_size", int, description=f"At most {MAX_PAGE_SIZE}."),
+        ],
+        responses={200: api.ChangePageSerializer},
+        operation_id="changes_list", summary="Replay the public change log",
+    )
+    def get(self, request, *args, **kwargs):
+        params = api.ChangeQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        query = params.validated_data
+        log.catch_up()
+        changes = Change.objects.order_by("id")
+        if query.get("after") is not None:
+            changes = changes.filter(id__gt=query["after"])
+        if query.get("since") is not None:
+            changes = changes.filter(at__gte=query["since"])
+        if query.get("type"):
+            changes = changes.filter(record_type=query["type"])
+        size = min(query.get("page_size") or self.PAGE_SIZE, self.MAX_PAGE_SIZE)
+        rows = list(changes[:size + 1])
+        more, rows = len(rows) > size, rows[:size]
+        next_url = None
+        if more:
+            url = replace_query_param(request.build_absolute_uri(), "after", rows[-1].id)
+            next_url = remove_query_param(url, "since")
+        return Response({"next": next_url,
+                         "cursor": rows[-1].id if rows else query.get("after"),
+                         "results": self.get_serializer(rows, many=True).data})
+
+
+class SubmissionViewSet(viewsets.ViewSet):
+    """What your token submitted (people, events, proceedings, sources), as you sent it,
+    with its publication state and whether a change of yours waits for review: your own
+    drafts, which the public lists do not show."""
+
+    renderer_classes = [OrjsonRenderer, BrowsableAPIRenderer]
+    permission_classes = [IsAuthenticatedPartner]
+    pagination_class = None
+    KINDS = {"person": (Person, api.PersonWriteSerializer),
+             "event": (Event, api.EventWriteSerializer),
+             "proceeding": (Proceeding, api.ProceedingWriteSerializer),
+             "source": (Source, api.SourceWriteSerializer)}
+
+    def represent(self, serializer_class):
+        def represent(value):
+            serializer = serializer_class(context={"request": self.request})
+            if isinstance(value, dict):
+                fields = serializer.fields
+                return {name: None if item is None else fields[name].to_representation(item)
+                        for name, item in value.items()
+                        if name in fields and not fields[name].write_only}
+            return serializer_class(value, context={"request": self.request}).data
+        return represent
+
+    def view(self, kind, record):
+        _model, serializer_class = self.KINDS[kind]
+        view = services.partner_view(record, self.request.user,
+                                     represent=self.represent(serializer_class))
+        meta = {name: view.pop(name) for name in ("id", "publication_state",
+                                                   "pending_review")}
+        return {"type": kind, **meta, "submitted": view}
+
+    @extend_schema(responses={200: api.SubmissionSerializer(many=True)})
+    def list(self, request):
+        rows = []
+        for kind, (model, _serializer) in self.KINDS.items():
+            for record in services.submitted_by(model, request.user).order_by("pk"):
+                rows.append(self.view(kind, record))
+        return Response(api.SubmissionSerializer(rows, many=True).data)
 
 
 @extend_schema_view(

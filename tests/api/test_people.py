@@ -34,7 +34,8 @@ def detail(api, person):
 def test_api_root_lists_the_endpoints(api):
     response = api.get("/api/v1/")
     assert response.status_code == status.HTTP_200_OK
-    assert set(response.json()) == {"people", "events", "sources", "organisations", "charges",
+    assert set(response.json()) == {"people", "events", "proceedings", "sources",
+                                    "organisations", "charges", "changes", "submissions",
                                     "schema", "docs"}
 
 

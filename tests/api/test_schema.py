@@ -8,7 +8,7 @@ import re
 
 import pytest
 from drf_spectacular.validation import validate_schema
-from openapi_schema_validator import OAS30Validator, oas30_format_checker
+from openapi_schema_validator import OAS31Validator, oas31_format_checker
 from openapi_spec_validator import validate as validate_spec
 from rest_framework import status
 
@@ -26,9 +26,11 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 READ_PATHS = ["/api/v1/people/", "/api/v1/people/{id}/", "/api/v1/events/",
-              "/api/v1/events/{id}/", "/api/v1/sources/", "/api/v1/sources/{id}/",
-              "/api/v1/organisations/", "/api/v1/organisations/{id}/", "/api/v1/charges/",
-              "/api/v1/charges/{id}/"]
+              "/api/v1/events/{id}/", "/api/v1/proceedings/", "/api/v1/proceedings/{id}/",
+              "/api/v1/sources/", "/api/v1/sources/{id}/", "/api/v1/organisations/",
+              "/api/v1/organisations/{id}/", "/api/v1/charges/", "/api/v1/charges/{id}/"]
+# The headers a response may carry that a client acts on: each must be documented.
+DOCUMENTED_HEADERS = ("ETag", "Last-Modified", "Retry-After", "Location")
 
 
 @pytest.fixture
@@ -38,38 +40,49 @@ def spec(api):
     return response.json()
 
 
-def json_schema(node):
-    """OpenAPI 3.0's ``nullable`` as JSON Schema, as schema fuzzers read it: a nullable
-    ``allOf: [$ref]`` accepts null although the referenced schema is not nullable."""
-    if isinstance(node, list):
-        return [json_schema(item) for item in node]
-    if not isinstance(node, dict):
-        return node
-    node = {key: json_schema(value) for key, value in node.items()}
-    if node.pop("nullable", False):
-        return {"anyOf": [node, {"enum": [None]}]}
-    return node
-
-
 def check(spec, path, method, response):
-    """``response`` is described by the schema of its operation, status and media type."""
+    """``response`` is described by the schema of its operation, status and media type,
+    strictly (OpenAPI 3.1's JSON Schema: a null where the schema allows none fails), and
+    every header a client acts on that it carries is documented."""
     operation = spec["paths"][path][method]
     described = operation["responses"][str(response.status_code)]
+    for header in DOCUMENTED_HEADERS:
+        if response.has_header(header):
+            assert header in described.get("headers", {}), (
+                f"{method.upper()} {path} {response.status_code}: {header} undocumented")
+    if response.status_code == 304:
+        return
     media_type = response["Content-Type"].split(";")[0]
     schema = described["content"][media_type]["schema"]
     if media_type != "application/json":
         return
     body = response.json()
-    validator = OAS30Validator(json_schema({**schema, "components": spec["components"]}),
-                               format_checker=oas30_format_checker)
+    validator = OAS31Validator({**schema, "components": spec["components"]},
+                               format_checker=oas31_format_checker)
     errors = sorted(validator.iter_errors(body), key=str)
     assert not errors, f"{method.upper()} {path} {response.status_code}: {errors[0]}"
 
 
 def test_the_schema_is_valid_openapi_3(spec):
-    assert spec["openapi"].startswith("3.0")
-    validate_schema(spec)  # drf-spectacular's check against the OpenAPI 3.0 JSON schema
+    # 3.1: a nullable object is oneOf [$ref, null], which strict validators accept.
+    assert spec["openapi"].startswith("3.1")
+    validate_schema(spec)  # drf-spectacular's check against the OpenAPI 3.1 JSON schema
     validate_spec(spec)  # and openapi-spec-validator's
+    assert spec["servers"]
+    operations = [operation for path in spec["paths"].values()
+                  for method, operation in path.items() if method in ("get", "post", "put",
+                                                                      "patch", "delete")]
+    assert all(operation.get("summary") for operation in operations)
+
+
+def test_conditional_and_rate_headers_are_documented(spec):
+    for path in READ_PATHS:
+        get = spec["paths"][path]["get"]
+        assert {"If-None-Match", "If-Modified-Since"} <= {p["name"] for p in get["parameters"]}
+        assert {"ETag", "Last-Modified"} <= set(get["responses"]["200"]["headers"])
+        assert "Retry-After" in get["responses"]["429"]["headers"]
+    assert "Location" in spec["paths"]["/api/v1/people/{id}/"]["get"]["responses"]["301"][
+        "headers"]
 
 
 def test_every_endpoint_is_documented(spec):
@@ -117,8 +130,18 @@ def test_read_responses_match_the_schema(api, spec):
         ("/api/v1/organisations/{id}/", f"/api/v1/organisations/{organisation.pk}/"),
         ("/api/v1/charges/", "/api/v1/charges/"),
         ("/api/v1/charges/{id}/", f"/api/v1/charges/{charge.pk}/"),
+        ("/api/v1/proceedings/", "/api/v1/proceedings/"),
+        ("/api/v1/proceedings/{id}/", f"/api/v1/proceedings/{person.proceedings.get().pk}/"),
+        ("/api/v1/changes/", "/api/v1/changes/"),
     ]:
         check(spec, path, "get", api.get(url))
+        response = api.get(url)
+        if response.has_header("ETag"):
+            check(spec, path, "get", api.get(url, HTTP_IF_NONE_MATCH=response["ETag"]))
+    person.publication_state = "withdrawn"
+    person.save()
+    check(spec, "/api/v1/changes/", "get", api.get("/api/v1/changes/"))  # a removal
+    check(spec, "/api/v1/people/{id}/", "get", api.get(f"/api/v1/people/{person.pk}/"))
     check(spec, "/api/v1/people/", "get", api.get("/api/v1/people/", {"page_size": 1}))
     check(spec, "/api/v1/people/", "get", api.get("/api/v1/people/", {"format": "csv"}))
 
@@ -143,6 +166,7 @@ def test_write_responses_match_the_schema(api, spec):
     response = api.patch(f"/api/v1/people/{response.json()['id']}/", {"status": "released"},
                          format="json")
     check(spec, "/api/v1/people/{id}/", "patch", response)
+    check(spec, "/api/v1/submissions/", "get", api.get("/api/v1/submissions/"))
     check(spec, "/api/v1/people/", "post", api.post("/api/v1/people/", {}, format="json"))
 
 

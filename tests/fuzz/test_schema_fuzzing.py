@@ -97,8 +97,13 @@ def tally():
         "statuses": {str(code): n for code, n in sorted(counts.statuses.items())},
     }
     (ARTIFACTS / f"fuzz-{connection.vendor}.json").write_text(json.dumps(report, indent=2))
-    few = {key: n for key, n in counts.cases.items() if n < MAX_EXAMPLES}
+    # A partner's submissions take no query parameter: a handful of cases is all there is.
+    few = {key: n for key, n in counts.cases.items()
+           if n < MAX_EXAMPLES and key[1] not in FINITE_OPERATIONS}
     assert not few, f"operations fuzzed with fewer than {MAX_EXAMPLES} cases: {few}"
+
+
+FINITE_OPERATIONS = {"GET /api/v1/submissions/"}
 
 
 def point_at_real_records(case, records, *, run: str, number: int):
