@@ -216,8 +216,12 @@ def every_page() -> list[str]:
             if args:
                 addresses.update(_fill(route, [record.pk]) for record in _records(
                     queryset.model))
-            elif pattern.callback.actions.get("get") == "list":
-                addresses.update({_fill(route, []), _fill(route, []) + "?format=csv"})
+            else:
+                actions = getattr(pattern.callback, "actions", None)
+                if actions is None:  # a plain view: the change feed
+                    addresses.add(_fill(route, []))
+                elif actions.get("get") == "list":
+                    addresses.update({_fill(route, []), _fill(route, []) + "?format=csv"})
             continue
         if model_admin is not None and args:
             model = model_admin.model

@@ -203,13 +203,17 @@ def catch_up() -> list[Change]:
         return []
     with transaction.atomic():
         _head()
-        rows = list(Touched.objects.values_list("pk", "record_type", "record_id"))
+        rows = list(Touched.objects.values_list("pk", "record_type", "record_id", "at"))
         changes = []
         for record_type in (PERSON, SOURCE):
-            changes += log_records(record_type, {pk for _row, kind, pk in rows
-                                                 if kind == record_type})
+            # A change is dated by the write that made it, not by when it was compared.
+            times = {}
+            for _row, kind, pk, at in rows:
+                if kind == record_type:
+                    times[pk] = max(at, times.get(pk, at))
+            changes += log_records(record_type, times.keys(), times=times)
         # Only the rows read: one committed since (out of order) waits for the next.
-        Touched.objects.filter(pk__in=[row for row, _kind, _pk in rows]).delete()
+        Touched.objects.filter(pk__in=[row[0] for row in rows]).delete()
     return changes
 
 
@@ -220,8 +224,9 @@ def _head() -> LogHead:
     return head
 
 
-def log_records(record_type: str, ids, *, at=None) -> list[Change]:
-    """Log what changed of the public records ``ids`` since their last logged change."""
+def log_records(record_type: str, ids, *, times=None) -> list[Change]:
+    """Log what changed of the public records ``ids`` since their last logged change,
+    each dated by ``times`` (``{id: when it was written}``; now by default)."""
     from casetracker.cases.models import Person
 
     ids = {pk for pk in ids if pk is not None}
@@ -237,7 +242,8 @@ def log_records(record_type: str, ids, *, at=None) -> list[Change]:
             merged = dict(Person.objects.filter(pk__in=ids - digests.keys(),
                                                 merged_into__isnull=False)
                           .values_list("pk", "merged_into"))
-        at = at or timezone.now()
+        now = timezone.now()
+        times = times or {}
         _restore_times(record_type, digests.keys(), latest)
         changes = []
         for pk in sorted(ids):
@@ -253,17 +259,20 @@ def log_records(record_type: str, ids, *, at=None) -> list[Change]:
                                       action=Action.MERGED if survivor else Action.REMOVED))
         for change in changes:
             head.last += 1
-            change.id, change.record_type, change.at = head.last, record_type, at
+            change.id, change.record_type = head.last, record_type
+            change.at = times.get(change.record_id, now)
         if changes:
             Change.objects.bulk_create(changes)
-            head.last_at = at
+            head.last_at = max(change.at for change in changes)
             head.save(update_fields=["last", "last_at"])
             # Kept on the record for lists sorted and filtered by it; an update() writes no
             # history (the log is the history of what the public saw).
-            model = _model(record_type)
-            model.objects.filter(pk__in=[c.record_id for c in changes
-                                         if c.action == Action.CHANGED]).update(
-                public_changed_at=at)
+            by_time = {}
+            for change in changes:
+                if change.action == Action.CHANGED:
+                    by_time.setdefault(change.at, []).append(change.record_id)
+            for at, ids in by_time.items():
+                _model(record_type).objects.filter(pk__in=ids).update(public_changed_at=at)
             _announce(changes)
     return changes
 
