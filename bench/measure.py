@@ -171,14 +171,14 @@ def sample_people(n):
 def csv_threshold(bench, rows):
     """An ``updated_since`` value for which the API lists about ``rows`` people (None: all).
 
-    The API's ``updated_since`` also counts changes to a person's aliases and events, so the
-    threshold is found by bisection over the people's own timestamps, asking the API.
+    The API's ``updated_since`` reads the change log's time of each public record; the
+    threshold is found by bisection over those times, asking the API.
     """
     from casetracker.cases.models import Person
 
     stamps = [stamp.isoformat().replace("+00:00", "Z") for stamp in
-              Person.objects.published().order_by("-updated_at")
-              .values_list("updated_at", flat=True)]
+              Person.objects.published().exclude(public_changed_at=None)
+              .order_by("-public_changed_at").values_list("public_changed_at", flat=True)]
     if len(stamps) <= rows:
         return None
 
@@ -293,6 +293,61 @@ def run_api_and_pages(bench: Bench, results: list, extras: dict):
     op("page_home", ["/"], variant="home")
     op("page_home", ["/"], variant="home_after_change", after_change=True, min_reps=5)
     extras["detail_people"] = ids
+
+
+def run_change_log(bench: Bench, results: list, extras: dict):
+    """The public change log: what a write costs it, what reading the feed costs, and what
+    a visitor waits for after a change once the worker has done its part."""
+    from casetracker.cases.models import Person
+    from casetracker.changes import log
+    from casetracker.changes.models import LogHead
+    from casetracker.public.queries import refresh_cached_figures
+
+    people = itertools.cycle(Person.objects.published().filter(
+        pk__in=extras["detail_people"]))
+
+    def write():
+        person = next(people)
+        person.summary = f"{person.summary.rstrip('.')}."
+        person.occupation = "changed" if person.occupation != "changed" else "changed again"
+        person.save()  # the write: its insert in the log's queue
+
+    def write_and_log():
+        write()
+        log.catch_up()  # the worker's part: compare and number the change
+
+    for operation, action in (("change_log_write", write), ("change_log_write_and_log",
+                                                            write_and_log)):
+        results.append({"operation": operation, **bench.time(action, min_reps=20)})
+    head = LogHead.objects.get().last
+    feed = bench.requests([f"/api/v1/changes/?after={max(0, head - 500)}"])
+    results.append({"operation": "api_changes_feed", "variant": "500 rows",
+                    **bench.time(feed)})
+    first = bench.requests(["/api/v1/changes/?page_size=500"])
+    results.append({"operation": "api_changes_feed", "variant": "from the start",
+                    **bench.time(first)})
+
+    for page in ("/statistics/", "/", "/cases/"):
+        cached = bench.requests([page])
+        cached_row = {"operation": "page_after_worker", "variant": f"{page} cached",
+                      **bench.time(cached, min_reps=5)}
+
+        def after_worker(page=page):
+            write()
+            log.catch_up()
+            refresh_cached_figures()  # what the worker does after the commit
+            return bench.requests([page])()
+
+        row = {"operation": "page_after_worker", "variant": f"{page} after a change",
+               **bench.time(after_worker, min_reps=3, budget=3)}
+        # The request alone, once the worker's work is done (the action times both).
+        write()
+        log.catch_up()
+        refresh_cached_figures()
+        start = time.perf_counter()
+        bench.requests([page])()
+        row["request_only_ms"] = round((time.perf_counter() - start) * 1000, 2)
+        results += [cached_row, row]
 
 
 def run_admin(bench: Bench, results: list):
@@ -412,6 +467,7 @@ def main(argv=None):
         else:
             extras["counts"] = dataset_counts()
             run_api_and_pages(bench, results, extras)
+            run_change_log(bench, results, extras)
             if args.admin:
                 run_admin(bench, results)
             if args.explain:

@@ -220,10 +220,23 @@ class ApiFilterSet(filters.FilterSet):
         """Filters applied in pairs by :meth:`filter_queryset` (both bounds on one fact)."""
         return queryset
 
+    #: ``(date field, after filter, before filter)`` applied as one range (``paired``).
+    date_range = None
+
     def updated_since(self, queryset, name, value):
         """Records whose public representation changed since ``value``, by the public
         change log (a hidden change does not count)."""
         return queryset.filter(public_changed_at__gte=value)
+
+    def in_date_range(self, queryset):
+        if self.date_range is None:
+            return queryset
+        field, after_name, before_name = self.date_range
+        after, before = (self.form.cleaned_data.get(name) for name in (after_name,
+                                                                       before_name))
+        if after or before:
+            queryset = queryset.filter(overlapping(field, after, before))
+        return queryset
 
 
 def search_text(*fields):
@@ -339,6 +352,8 @@ class EventFilter(ApiFilterSet):
     ordering = KeysetOrderingFilter(fields=["date"], default=["date"],
                                     help_text="date or -date.")
 
+    date_range = ("date", "after", "before")
+
     class Meta:
         model = Event
         fields = []
@@ -347,11 +362,7 @@ class EventFilter(ApiFilterSet):
         return queryset.filter(person__public_changed_at__gte=value)
 
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        after, before = self.form.cleaned_data.get("after"), self.form.cleaned_data.get("before")
-        if after or before:
-            queryset = queryset.filter(overlapping("date", after, before))
-        return queryset
+        return self.in_date_range(super().filter_queryset(queryset))
 
 
 class ProceedingFilter(ApiFilterSet):
@@ -369,6 +380,8 @@ class ProceedingFilter(ApiFilterSet):
     ordering = KeysetOrderingFilter(fields=["verdict_date"], default=["verdict_date"],
                                     help_text="verdict_date or -verdict_date.")
 
+    date_range = ("verdict_date", "after", "before")
+
     class Meta:
         model = Proceeding
         fields = []
@@ -380,11 +393,7 @@ class ProceedingFilter(ApiFilterSet):
         return queryset.filter(person__public_changed_at__gte=value)
 
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        after, before = self.form.cleaned_data.get("after"), self.form.cleaned_data.get("before")
-        if after or before:
-            queryset = queryset.filter(overlapping("verdict_date", after, before))
-        return queryset
+        return self.in_date_range(super().filter_queryset(queryset))
 
 
 class SourceFilter(ApiFilterSet):
@@ -398,17 +407,14 @@ class SourceFilter(ApiFilterSet):
     ordering = KeysetOrderingFilter(fields=["published", "title"], default=["-published"],
                                     help_text="published or title; prefix with - to reverse.")
 
+    date_range = ("published", "published_after", "published_before")
+
     class Meta:
         model = Source
         fields = []
 
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        data = self.form.cleaned_data
-        after, before = data.get("published_after"), data.get("published_before")
-        if after or before:
-            queryset = queryset.filter(overlapping("published", after, before))
-        return queryset
+        return self.in_date_range(super().filter_queryset(queryset))
 
 
 class OrganisationFilter(ApiFilterSet):

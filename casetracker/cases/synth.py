@@ -1062,11 +1062,24 @@ class Generator:
                 self._write_chunk(size)
                 done += size
                 self.progress(f"{done:,} / {self.people:,} people")
+            self.log_changes(prefix)
             if dry_run:
                 transaction.set_rollback(True)
             else:
                 self.analyze()
         return self.stats
+
+    def log_changes(self, prefix):
+        """``bulk_create`` passes by ``save()``: the public change log learns of the data
+        set here, as it would have of each record published."""
+        from casetracker.changes import log
+
+        people = list(Person.objects.filter(external_id__startswith=prefix)
+                      .values_list("pk", flat=True))
+        for start in range(0, len(people), 5000):
+            log.log_records(log.PERSON, people[start:start + 5000])
+            self.progress(f"change log: {min(start + 5000, len(people)):,} / {len(people):,}")
+        log.log_records(log.SOURCE, Source.objects.values_list("pk", flat=True))
 
     @staticmethod
     def analyze():
