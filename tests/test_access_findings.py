@@ -349,11 +349,11 @@ def test_10_a_long_article_gives_a_bounded_review_in_pages(client, reviewer):
     client.force_login(reviewer)
     response = client.post(reverse("intake:article_add"), {
         "title": "Long", "publisher": "X", "language": "en", "country": "TJ", "text": text})
-    intake = reverse("intake:article_review", args=[1])
-    assert response["Location"] == intake
     from casetracker.intake.models import ArticleIntake
 
     article = ArticleIntake.objects.get()
+    intake = reverse("intake:article_review", args=[article.pk])
+    assert response["Location"] == intake
     assert article.proposals.count() == MAX_PROPOSALS and article.proposals_left_out > 0
     page = client.get(intake)
     assert len(page.context["form"].forms) == 50
